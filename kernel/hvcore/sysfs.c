@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/hvcore: what hvcore found and holds, one value per file.
+ * Every file is described in Documentation/ABI/testing/sysfs-hvcore.
+ */
+#include <linux/cpumask.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/topology.h>
+
+#include "hvcore.h"
+
+static struct kobject *hv_root_kobj;
+static struct kobject *hv_lp_kobj;
+
+static ssize_t vendor_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", hv_arch->name);
+}
+
+static struct kobj_attribute vendor_attr = __ATTR_RO(vendor);
+
+static ssize_t api_version_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", HVCORE_API_VERSION);
+}
+
+static struct kobj_attribute api_version_attr = __ATTR_RO(api_version);
+
+static ssize_t lps_enabled_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", hv_lp_enabled_count());
+}
+
+static struct kobj_attribute lps_enabled_attr = __ATTR_RO(lps_enabled);
+
+static struct attribute *hv_root_attrs[] = {
+	&vendor_attr.attr,
+	&api_version_attr.attr,
+	&lps_enabled_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group hv_root_group = {
+	.attrs = hv_root_attrs,
+};
+
+/*
+ * features/: a boolean file per feature bit of the detected vendor, and a
+ * few numbers. Files of the other vendor are hidden rather than reading 0,
+ * so that "absent" and "not applicable" are never confused.
+ */
+struct hv_feat_attr {
+	struct kobj_attribute kattr;
+	u32 vendor;
+	u64 bit;		/* 0: a numeric file, see hv_feat_show() */
+};
+
+static ssize_t hv_feat_show(struct kobject *kobj, struct kobj_attribute *kattr,
+			    char *buf)
+{
+	struct hv_feat_attr *fa = container_of(kattr, struct hv_feat_attr, kattr);
+
+	if (fa->bit)
+		return sysfs_emit(buf, "%d\n", !!(hv_features.bits & fa->bit));
+	if (!strcmp(kattr->attr.name, "nr_asids"))
+		return sysfs_emit(buf, "%u\n", hv_features.nr_asids);
+	return sysfs_emit(buf, "0x%x\n", hv_features.vmcs_revision);
+}
+
+#define HV_FEAT(_name, _vendor, _bit)					\
+	static struct hv_feat_attr hv_feat_##_name = {			\
+		.kattr = __ATTR(_name, 0444, hv_feat_show, NULL),	\
+		.vendor = HVCORE_VENDOR_##_vendor,			\
+		.bit = _bit,						\
+	}
+
+HV_FEAT(npt, SVM, HVCORE_SVM_NPT);
+HV_FEAT(nrips, SVM, HVCORE_SVM_NRIPS);
+HV_FEAT(decode_assists, SVM, HVCORE_SVM_DECODE_ASSISTS);
+HV_FEAT(vmcb_clean, SVM, HVCORE_SVM_VMCB_CLEAN);
+HV_FEAT(flush_by_asid, SVM, HVCORE_SVM_FLUSH_BY_ASID);
+HV_FEAT(avic, SVM, HVCORE_SVM_AVIC);
+HV_FEAT(nr_asids, SVM, 0);
+HV_FEAT(ept, VMX, HVCORE_VMX_EPT);
+HV_FEAT(vpid, VMX, HVCORE_VMX_VPID);
+HV_FEAT(unrestricted_guest, VMX, HVCORE_VMX_UNRESTRICTED_GUEST);
+HV_FEAT(ept_ad, VMX, HVCORE_VMX_EPT_AD);
+HV_FEAT(ept_2m, VMX, HVCORE_VMX_EPT_2M);
+HV_FEAT(ept_1g, VMX, HVCORE_VMX_EPT_1G);
+HV_FEAT(true_ctls, VMX, HVCORE_VMX_TRUE_CTLS);
+HV_FEAT(vmcs_revision, VMX, 0);
+
+static struct attribute *hv_feat_attrs[] = {
+	&hv_feat_npt.kattr.attr,
+	&hv_feat_nrips.kattr.attr,
+	&hv_feat_decode_assists.kattr.attr,
+	&hv_feat_vmcb_clean.kattr.attr,
+	&hv_feat_flush_by_asid.kattr.attr,
+	&hv_feat_avic.kattr.attr,
+	&hv_feat_nr_asids.kattr.attr,
+	&hv_feat_ept.kattr.attr,
+	&hv_feat_vpid.kattr.attr,
+	&hv_feat_unrestricted_guest.kattr.attr,
+	&hv_feat_ept_ad.kattr.attr,
+	&hv_feat_ept_2m.kattr.attr,
+	&hv_feat_ept_1g.kattr.attr,
+	&hv_feat_true_ctls.kattr.attr,
+	&hv_feat_vmcs_revision.kattr.attr,
+	NULL,
+};
+
+static umode_t hv_feat_visible(struct kobject *kobj, struct attribute *attr,
+			       int n)
+{
+	struct kobj_attribute *kattr = container_of(attr, struct kobj_attribute, attr);
+	struct hv_feat_attr *fa = container_of(kattr, struct hv_feat_attr, kattr);
+
+	return fa->vendor == hv_features.vendor ? attr->mode : 0;
+}
+
+static const struct attribute_group hv_feat_group = {
+	.name = "features",
+	.attrs = hv_feat_attrs,
+	.is_visible = hv_feat_visible,
+};
+
+/*
+ * lp/lpN/: one directory per possible CPU. The kobject lives in its own
+ * allocation, freed by its release, so sysfs lifetime rules never reach
+ * into struct hv_lp.
+ */
+struct hv_lp_dir {
+	struct kobject kobj;
+	unsigned int cpu;
+};
+
+static struct hv_lp_dir **hv_lp_dirs;
+
+static unsigned int hv_dir_cpu(struct kobject *kobj)
+{
+	return container_of(kobj, struct hv_lp_dir, kobj)->cpu;
+}
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(hv_lp_get(hv_dir_cpu(kobj))->enabled));
+}
+
+static struct kobj_attribute enabled_attr = __ATTR_RO(enabled);
+
+static ssize_t node_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%d\n", cpu_to_node(hv_dir_cpu(kobj)));
+}
+
+static struct kobj_attribute node_attr = __ATTR_RO(node);
+
+static struct attribute *hv_lp_attrs[] = {
+	&enabled_attr.attr,
+	&node_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(hv_lp);
+
+static void hv_lp_dir_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct hv_lp_dir, kobj));
+}
+
+static const struct kobj_type hv_lp_ktype = {
+	.release = hv_lp_dir_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = hv_lp_groups,
+};
+
+static int hv_lp_dir_add(unsigned int cpu)
+{
+	struct hv_lp_dir *dir = kzalloc(sizeof(*dir), GFP_KERNEL);
+	int ret;
+
+	if (!dir)
+		return -ENOMEM;
+	dir->cpu = cpu;
+	ret = kobject_init_and_add(&dir->kobj, &hv_lp_ktype, hv_lp_kobj,
+				   "lp%u", cpu);
+	if (ret) {
+		kobject_put(&dir->kobj);
+		return ret;
+	}
+	hv_lp_dirs[cpu] = dir;
+	return 0;
+}
+
+static void hv_lp_sysfs_remove(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (hv_lp_dirs && hv_lp_dirs[cpu])
+			kobject_put(&hv_lp_dirs[cpu]->kobj);
+	kfree(hv_lp_dirs);
+	hv_lp_dirs = NULL;
+	kobject_put(hv_lp_kobj);
+	hv_lp_kobj = NULL;
+}
+
+/**
+ * hv_sysfs_init() - create /sys/kernel/hvcore and its contents
+ *
+ * Return: 0 or a negative errno; nothing is left behind on failure.
+ */
+int hv_sysfs_init(void)
+{
+	unsigned int cpu;
+	int ret;
+
+	hv_root_kobj = kobject_create_and_add("hvcore", kernel_kobj);
+	if (!hv_root_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(hv_root_kobj, &hv_root_group);
+	if (ret)
+		goto err;
+	ret = sysfs_create_group(hv_root_kobj, &hv_feat_group);
+	if (ret)
+		goto err;
+
+	hv_lp_dirs = kcalloc(nr_cpu_ids, sizeof(*hv_lp_dirs), GFP_KERNEL);
+	hv_lp_kobj = kobject_create_and_add("lp", hv_root_kobj);
+	if (!hv_lp_dirs || !hv_lp_kobj) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for_each_possible_cpu(cpu) {
+		ret = hv_lp_dir_add(cpu);
+		if (ret)
+			goto err;
+	}
+	return 0;
+
+err:
+	hv_sysfs_exit();
+	return ret;
+}
+
+/**
+ * hv_sysfs_exit() - remove everything hv_sysfs_init() created
+ */
+void hv_sysfs_exit(void)
+{
+	if (!hv_root_kobj)
+		return;
+	hv_lp_sysfs_remove();
+	kobject_put(hv_root_kobj);
+	hv_root_kobj = NULL;
+}
