@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the SVM test host (QEMU TCG, AMD EPYC with SVM and NPT) and capture
+# its serial console.
+#
+#   run-qemu.sh --kernel VMLINUZ --initrd INITRD --log LOG --timeout S
+#               [--append ARGS] [--cpus N] [--mem MiB] [--cpu MODEL]
+#
+# Exit status: 0 when the guest powered off, 124 when the timeout hit.
+set -euo pipefail
+
+kernel= initrd= log= tmo=300 append= cpus=2 mem=1024 cpu=EPYC,+svm,+npt
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	--timeout) tmo=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
+	*) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+start=$(date +%s)
+rc=0
+timeout -s KILL "$tmo" qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$cpus" -m "$mem" \
+	-nographic -no-reboot -nodefaults -serial "file:$log" -monitor none \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0,115200 quiet panic=-1 mitigations=off $append" \
+	</dev/null >/dev/null 2>&1 || rc=$?
+echo "run-qemu: $(basename "$log") took $(($(date +%s) - start)) s (status $rc)" >&2
+[ "$rc" -eq 137 ] && exit 124
+exit "$rc"
