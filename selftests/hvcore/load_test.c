@@ -503,7 +503,26 @@ TEST_F(hv, lp_hotplug)
 	EXPECT_EQ(n, read_long(SYSFS "/lps_enabled"));
 }
 
-TEST_F(hv, refuse_when_kvm_holds)
+/* lp/lpN/node against the kernel's own cpuN/nodeM links. */
+TEST_F(hv, lp_nodes)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF), cpu;
+	char path[256];
+
+	ASSERT_EQ(0, hv_load());
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		long node;
+
+		snprintf(path, sizeof(path), SYSFS "/lp/lp%ld/node", cpu);
+		node = read_long(path);
+		ASSERT_LE(0, node) TH_LOG("%s", path);
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%ld/node%ld", cpu, node);
+		EXPECT_EQ(0, access(path, F_OK)) TH_LOG("CPU %ld is not on node %ld", cpu, node);
+	}
+}
+
+/* Loading kvm.ko under Bochs takes longer than the harness's default 30 s. */
+TEST_F_TIMEOUT(hv, refuse_when_kvm_holds, 300)
 {
 	int kvm, vm, km;
 

@@ -53,18 +53,29 @@ resolve_abi() {
 	cat "$file"
 }
 
+# The image package is kept in $cache/debs so that a damaged extraction
+# (a stray "make clean" with M= at the top deletes *.ko below it) is
+# repaired without the network; the check looks at the files themselves.
 fetch_image() {
 	local abi=$1
-	local dir=$cache/kernels/$abi
-	[ -f "$dir/.done" ] && return
-	log "downloading linux-image-$abi-unsigned"
-	apt_ready
-	rm -rf "$dir" "$cache/deb-$abi"
-	mkdir -p "$dir" "$cache/deb-$abi"
-	(cd "$cache/deb-$abi" && apt-get download -qq -o APT::Sandbox::User=root "linux-image-$abi-unsigned" >/dev/null)
-	dpkg-deb -x "$cache/deb-$abi"/linux-image-*.deb "$dir"
-	rm -rf "$cache/deb-$abi"
-	touch "$dir/.done"
+	local dir=$cache/kernels/$abi debs=$cache/debs
+	local mods=$dir/lib/modules/$abi/kernel/arch/x86/kvm
+
+	if [ -f "$dir/boot/vmlinuz-$abi" ] && ls "$mods"/kvm-amd.ko* >/dev/null 2>&1 &&
+	   ls "$mods"/kvm-intel.ko* >/dev/null 2>&1; then
+		return
+	fi
+	mkdir -p "$debs"
+	if ! ls "$debs"/linux-image-"$abi"-unsigned_*.deb >/dev/null 2>&1; then
+		log "downloading linux-image-$abi-unsigned"
+		apt_ready
+		(cd "$debs" && apt-get download -qq -o APT::Sandbox::User=root \
+			"linux-image-$abi-unsigned" >/dev/null)
+	fi
+	log "extracting linux-image-$abi-unsigned"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	dpkg-deb -x "$debs"/linux-image-"$abi"-unsigned_*.deb "$dir"
 }
 
 fetch_linux_source() {

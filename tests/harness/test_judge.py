@@ -116,6 +116,32 @@ class JudgeTest(unittest.TestCase):
                 res = judge.judge_log("svm/6.12", log, ["load_test"])
                 self.assertIn(("kernel log", "FAIL"), statuses(res))
 
+    def test_known_emulator_splat(self):
+        def splat(warn, extra=""):
+            return ("\n[ 1.60] ------------[ cut here ]------------"
+                    "\n[ 1.60] XSAVE consistency problem: size 2432 != kernel_size 2688"
+                    f"\n[ 1.61] {warn}\n[ 1.61] Modules linked in:{extra}"
+                    "\n[ 1.61] Call Trace:\n[ 1.61]  <TASK>"
+                    "\n[ 1.62] ---[ end trace 0000000000000000 ]---")
+        xstate = ("WARNING: CPU: 0 PID: 0 at arch/x86/kernel/fpu/xstate.c:605 "
+                  "fpu__init_system_xstate+0xc5e/0x10d0")
+        cases = (  # label, warning, extra text in the splat, verdict
+            ("vmx/6.12", xstate, "", "PASS"),
+            ("svm/6.12", xstate, "", "FAIL"),           # not that host's quirk
+            ("vmx/6.12", xstate.replace("PID: 0", "PID: 91"), "", "FAIL"),  # not at boot
+            ("vmx/6.12", xstate, " hvcore", "FAIL"),     # our module involved
+            ("vmx/6.12", "WARNING: CPU: 0 PID: 0 at kernel/foo.c:1 foo+0x1/0x2", "", "FAIL"),
+        )
+        for label, warn, extra, want in cases:
+            with self.subTest(label=label, warn=warn, extra=extra):
+                log = boot([("load_test", GOOD_TAP, 0)], dmesg=DMESG_OK + splat(warn, extra))
+                res = judge.judge_log(label, log, ["load_test"])
+                self.assertIn(("kernel log", want), statuses(res))
+        # A forgiven splat does not hide a second, real one.
+        log = boot([("load_test", GOOD_TAP, 0)],
+                   dmesg=DMESG_OK + splat(xstate) + "\n[ 9.0] BUG: unable to handle page fault")
+        self.assertIn(("kernel log", "FAIL"), statuses(judge.judge_log("vmx/6.1", log, ["load_test"])))
+
     def test_srso_notice_is_not_a_warning(self):
         self.assertEqual(judge.bad_kernel_lines(DMESG_OK.split("\n")), [])
 

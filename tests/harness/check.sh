@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: provision, build for every kernel, boot every test host, run
+# the selftests inside, judge the serial logs.
+#
+#   HOST=svm|vmx|all  KERNEL=6.12|6.1|all  SUITE=full|demo  check.sh
+#
+# SUITE=demo is make demo: the demo script instead of the tests, its
+# output printed at the end.
+#
+# Scenarios (LABEL: host, CPU model, suite):
+#   svm/K    QEMU TCG EPYC,+svm,+npt, 2 CPUs     full (2 NUMA nodes)
+#   novirt/K QEMU TCG EPYC,-svm, 1 CPU           novirt (refusal without SVM/VMX)
+#   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full
+# Bochs boots run in the background while QEMU boots run, one of each at a
+# time, so that the two cores are both used.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+harness=$top/tests/harness
+cache=${HVCACHE:-$top/.cache}
+HOST=${HOST:-all}
+KERNEL=${KERNEL:-all}
+SUITE=${SUITE:-full}
+
+case $HOST in svm|vmx|all) ;; *) echo "check: HOST must be svm, vmx or all" >&2; exit 2 ;; esac
+case $KERNEL in 6.12|6.1|all) ;; *) echo "check: KERNEL must be 6.12, 6.1 or all" >&2; exit 2 ;; esac
+
+"$harness/provision.sh"
+
+kernels=()
+for k in 6.12 6.1; do
+	[ "$KERNEL" = all ] || [ "$KERNEL" = "$k" ] && kernels+=("$k")
+done
+
+out=$cache/out
+rm -rf "$out"
+mkdir -p "$out/tools"
+
+# What the CPU models must show (DESIGN.md section 6).
+SVM_EXPECT=vendor=svm,npt=1,nrips=0,decode_assists=0,vmcb_clean=0,flush_by_asid=0,avic=0
+VMX_EXPECT=vendor=vmx,ept=1,vpid=1,unrestricted_guest=1,ept_ad=1,ept_2m=1,ept_1g=1
+
+echo "check: building hvctl and the selftests" >&2
+make -s -C "$top/tools/hvctl"
+make -s -C "$top/selftests/hvcore" KSFT_INC="$cache/linux-src/tools/testing/selftests"
+cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" \
+	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$out/tools/"
+
+build_modules() {
+	local k=$1 abi bdir
+	abi=$(cat "$cache/abi-$k")
+	bdir=$cache/build/$abi
+	echo "check: building the modules for $abi (W=1)" >&2
+	# A copy per kernel: Kbuild writes objects next to the sources.
+	rm -rf "$bdir"
+	mkdir -p "$bdir"
+	tar -C "$top" -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod*' Kbuild kernel include | tar -C "$bdir" -xf -
+	if ! make -C "/usr/src/linux-headers-$abi" M="$bdir" W=1 modules \
+		>"$out/build-$k.log" 2>&1; then
+		cat "$out/build-$k.log" >&2
+		echo "check: the build for $abi failed" >&2
+		return 1
+	fi
+	if grep -q "warning:" "$out/build-$k.log"; then
+		grep "warning:" "$out/build-$k.log" >&2
+		echo "check: the build for $abi has warnings (W=1 must be clean)" >&2
+		return 1
+	fi
+	mkdir -p "$out/$k/modules"
+	find "$bdir/kernel" -name '*.ko' -exec cp {} "$out/$k/modules/" \;
+	"$harness/mkinitramfs.sh" --abi "$abi" --kdir-images "$cache/kernels/$abi" \
+		--modules "$out/$k/modules" --tools "$out/tools" --out "$out/$k/initrd.gz"
+	ln -sf "$cache/kernels/$abi/boot/vmlinuz-$abi" "$out/$k/vmlinuz"
+}
+
+for k in "${kernels[@]}"; do
+	build_modules "$k"
+done
+
+judge_args=()
+add_run() { judge_args+=(--run "$1" "$out/$2.log" "$harness/suites/$3"); }
+
+run_vmx_all() {
+	local k
+	for k in "${kernels[@]}"; do
+		"$harness/run-bochs.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+			--log "$out/vmx-$k.log" --timeout 900 --cpus 2 \
+			--append "hvtest.suite=$SUITE hvtest.expect=$VMX_EXPECT" || true
+	done
+}
+
+# Two NUMA nodes on the SVM host: one CPU each for the tests, two for the demo.
+svm_cpus=2
+[ "$SUITE" = demo ] && svm_cpus=4
+
+vmx_pid=
+if [ "$HOST" != svm ]; then
+	run_vmx_all &
+	vmx_pid=$!
+	for k in "${kernels[@]}"; do add_run "vmx/$k" "vmx-$k" "$SUITE"; done
+fi
+if [ "$HOST" != vmx ]; then
+	for k in "${kernels[@]}"; do
+		"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+			--log "$out/svm-$k.log" --timeout 600 --cpus "$svm_cpus" --numa 2 \
+			--append "hvtest.suite=$SUITE hvtest.expect=$SVM_EXPECT" || true
+		add_run "svm/$k" "svm-$k" "$SUITE"
+		if [ "$SUITE" = full ]; then
+			"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+				--log "$out/novirt-$k.log" --timeout 300 --cpus 1 --cpu EPYC,-svm \
+				--append "hvtest.suite=novirt" || true
+			add_run "novirt/$k" "novirt-$k" novirt
+		fi
+	done
+fi
+[ -n "$vmx_pid" ] && wait "$vmx_pid"
+
+echo "check: serial logs are in $out" >&2
+if [ "$SUITE" = demo ]; then
+	# make demo: show what ran inside the test host, markers stripped.
+	for f in "$out"/svm-*.log "$out"/vmx-*.log; do
+		[ -f "$f" ] || continue
+		echo "===== $(basename "$f" .log): inside the test host ====="
+		sed -n '/^HVTEST-BEGIN demo/,/^HVTEST-END demo/p' "$f" | grep -v '^HVTEST-'
+	done
+fi
+exec python3 "$harness/judge.py" "${judge_args[@]}"
