@@ -44,11 +44,12 @@ struct hv_lp {
  * @rival:	the other hypervisor most likely to hold the extension
  * @probe:	check the boot CPU; fill @f. -ENODEV when the extension is
  *		absent or disabled by firmware, with one dmesg line saying which.
- * @cpu_enable:	take the extension on the current CPU (called with
- *		preemption off on @lp->cpu). -EBUSY when another hypervisor
- *		holds it.
- * @cpu_disable: give it back on the current CPU; must be safe from IPI
- *		context (reboot path).
+ * @cpu_enable:	take the extension on the current CPU, @lp->cpu, with
+ *		interrupts off; @lp->vendor_page is a zeroed page of that
+ *		CPU's node. -EBUSY when another hypervisor holds it.
+ * @cpu_disable: give it back on the current CPU, with interrupts off
+ *		(hotplug or the reboot IPI); only called after a successful
+ *		@cpu_enable.
  */
 struct hv_arch_ops {
 	const char *name;

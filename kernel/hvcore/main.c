@@ -59,6 +59,7 @@ unsigned int hv_lp_enabled_count(void)
 static int hv_cpu_online(unsigned int cpu)
 {
 	struct hv_lp *lp = hv_lps[cpu];
+	unsigned long flags;
 	int ret;
 
 	if (READ_ONCE(hv_rebooting))
@@ -71,17 +72,26 @@ static int hv_cpu_online(unsigned int cpu)
 			return -ENOMEM;
 	}
 
+	/*
+	 * IRQs off: another hypervisor's enable IPI must not slip between the
+	 * backend's "is it free?" and its write, and our reboot IPI must see
+	 * lp->enabled change together with the hardware state.
+	 */
+	local_irq_save(flags);
 	ret = hv_arch->cpu_enable(lp, &hv_features);
+	if (!ret)
+		WRITE_ONCE(lp->enabled, true);
+	local_irq_restore(flags);
+
 	if (ret == -EBUSY)
 		pr_err("%s is already in use on CPU %u by another hypervisor (%s?); stop it first\n",
 		       hv_arch->ext, cpu, hv_arch->rival);
 	else if (ret)
-		pr_err("cannot enable %s on CPU %u: %d\n", hv_arch->name, cpu, ret);
-	else
-		WRITE_ONCE(lp->enabled, true);
+		pr_err("cannot enable %s on CPU %u: %d\n", hv_arch->ext, cpu, ret);
 	return ret;
 }
 
+/* With IRQs off (IPI or hv_cpu_offline()). */
 static void hv_cpu_disable_this(void *unused)
 {
 	struct hv_lp *lp = hv_lps[smp_processor_id()];
@@ -96,7 +106,7 @@ static int hv_cpu_offline(unsigned int cpu)
 {
 	unsigned long flags;
 
-	/* IRQs off: the reboot notifier's IPI must not run in the middle. */
+	/* IRQs off, as in the reboot notifier's IPI. */
 	local_irq_save(flags);
 	hv_cpu_disable_this(NULL);
 	local_irq_restore(flags);

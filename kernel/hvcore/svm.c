@@ -6,7 +6,6 @@
  */
 #define pr_fmt(fmt) "hvcore: " fmt
 
-#include <linux/irqflags.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -71,36 +70,23 @@ static int svm_probe(struct hv_features *f)
 
 static int svm_cpu_enable(struct hv_lp *lp, const struct hv_features *f)
 {
-	unsigned long flags;
 	u64 efer;
-	int ret = 0;
 
-	/*
-	 * Interrupts off so that another hypervisor's enable IPI cannot slip
-	 * in between the test of EFER.SVME and our write of it.
-	 */
-	local_irq_save(flags);
 	rdmsrl(MSR_EFER, efer);
-	if (efer & EFER_SVME) {
-		ret = -EBUSY;
-	} else {
-		wrmsrl(HV_MSR_VM_HSAVE_PA, page_to_phys(lp->vendor_page));
-		wrmsrl(MSR_EFER, efer | EFER_SVME);
-	}
-	local_irq_restore(flags);
-	return ret;
+	if (efer & EFER_SVME)
+		return -EBUSY;
+	wrmsrl(HV_MSR_VM_HSAVE_PA, page_to_phys(lp->vendor_page));
+	wrmsrl(MSR_EFER, efer | EFER_SVME);
+	return 0;
 }
 
 static void svm_cpu_disable(struct hv_lp *lp)
 {
-	unsigned long flags;
 	u64 efer;
 
-	local_irq_save(flags);
 	rdmsrl(MSR_EFER, efer);
 	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
 	wrmsrl(HV_MSR_VM_HSAVE_PA, 0);
-	local_irq_restore(flags);
 }
 
 const struct hv_arch_ops hv_svm_ops = {

@@ -8,7 +8,6 @@
  */
 #define pr_fmt(fmt) "hvcore: " fmt
 
-#include <linux/irqflags.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -126,51 +125,37 @@ fail:
 
 static int vmx_cpu_enable(struct hv_lp *lp, const struct hv_features *f)
 {
-	unsigned long flags;
 	u64 fc;
-	int ret = 0;
 
 	*(u32 *)page_address(lp->vendor_page) = f->vmcs_revision;
 
-	/* Interrupts off: no other hypervisor's enable IPI in between. */
-	local_irq_save(flags);
-	if (cr4_read_shadow() & X86_CR4_VMXE) {
-		ret = -EBUSY;
-		goto out;
-	}
+	if (cr4_read_shadow() & X86_CR4_VMXE)
+		return -EBUSY;
 	rdmsrl(MSR_IA32_FEAT_CTL, fc);
 	if (!(fc & FEAT_CTL_LOCKED) || !(fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
 		pr_err("VMX is disabled by firmware on CPU %u\n", lp->cpu);
-		ret = -ENODEV;
-		goto out;
+		return -ENODEV;
 	}
 	if (!vmx_fixed_ok(read_cr0(), MSR_IA32_VMX_CR0_FIXED0, MSR_IA32_VMX_CR0_FIXED1) ||
 	    !vmx_fixed_ok(cr4_read_shadow() | X86_CR4_VMXE,
 			  MSR_IA32_VMX_CR4_FIXED0, MSR_IA32_VMX_CR4_FIXED1)) {
 		pr_err("CR0/CR4 of CPU %u do not meet the VMX fixed bits\n", lp->cpu);
-		ret = -EIO;
-		goto out;
+		return -EIO;
 	}
 	cr4_set_bits_irqsoff(X86_CR4_VMXE);
 	if (vmx_on(page_to_phys(lp->vendor_page))) {
+		/* Some other VMM in VMX operation without CR4.VMXE visible to us. */
 		cr4_clear_bits_irqsoff(X86_CR4_VMXE);
-		pr_err("VMXON failed on CPU %u\n", lp->cpu);
-		ret = -EBUSY;
+		return -EBUSY;
 	}
-out:
-	local_irq_restore(flags);
-	return ret;
+	return 0;
 }
 
 static void vmx_cpu_disable(struct hv_lp *lp)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
 	/* VMXOFF cannot fail in VMX root operation with no VMCS current. */
 	asm volatile("vmxoff" : : : "cc", "memory");
 	cr4_clear_bits_irqsoff(X86_CR4_VMXE);
-	local_irq_restore(flags);
 }
 
 const struct hv_arch_ops hv_vmx_ops = {
