@@ -197,6 +197,12 @@ static int finish_stdout(int status)
 	return HVCTL_EXIT_ERROR;
 }
 
+static int print_usage(void)
+{
+	fputs(usage_text, stdout);
+	return finish_stdout(HVCTL_EXIT_OK);
+}
+
 int main(int argc, char **argv)
 {
 	const struct hvctl_command *cmd;
@@ -207,10 +213,8 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &json, &help);
 	if (ret >= 0)
 		return ret;
-	if (help) {
-		fputs(usage_text, stdout);
-		return finish_stdout(HVCTL_EXIT_OK);
-	}
+	if (help)
+		return print_usage();
 	if (optind >= argc) {
 		hvctl_err("missing command");
 		usage_hint();
@@ -231,10 +235,8 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &json, &help);
 	if (ret >= 0)
 		return ret;
-	if (help) {
-		fputs(usage_text, stdout);
-		return finish_stdout(HVCTL_EXIT_OK);
-	}
+	if (help)
+		return print_usage();
 	if (optind < argc) {
 		hvctl_err("unexpected argument '%s' after '%s'", argv[optind], cmd->name);
 		usage_hint();
