@@ -6,8 +6,24 @@
 #ifndef _HVCORE_HVCORE_H
 #define _HVCORE_HVCORE_H
 
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/pid.h>
 #include <linux/types.h>
 #include <linux/hvcore.h>
+
+/* Refused user input: the errno says what, this one rate-limited line why. */
+#define hv_bad_input(fmt, ...)						\
+	pr_info_ratelimited("%s[%d]: " fmt "\n", current->comm,	\
+			    task_pid_nr(current), ##__VA_ARGS__)
+
+/* The size in an ioctl number is not used: the struct's size field is. */
+#define HV_IOC_NOSIZE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
+/* Bounds the LIST ioctl's buffer; far above any real host's partitions. */
+#define HVCORE_MAX_PARTITIONS	65536
 
 /**
  * struct hv_features - what the vendor probe found, published read-only
@@ -60,6 +76,52 @@ struct hv_arch_ops {
 	void (*cpu_disable)(struct hv_lp *lp);
 };
 
+/**
+ * struct hv_memory - machine memory behind guest-physical [0, bytes)
+ * @bytes:	guest memory size; 0 while nothing is allocated
+ * @nr_pages:	entries of @pages in use
+ * @pages:	the 4 KiB page behind each guest frame
+ * @pages_2m:	2 MiB guest ranges backed by one aligned 2 MiB chunk
+ * @off_node:	pages that came from another node than @node
+ * @node:	requested NUMA node or NUMA_NO_NODE
+ */
+struct hv_memory {
+	u64 bytes;
+	unsigned long nr_pages;
+	struct page **pages;
+	unsigned long pages_2m;
+	unsigned long off_node;
+	int node;
+};
+
+struct hv_part_dir;
+
+/**
+ * struct hv_partition - a child partition
+ * @ref:	see partition.c for who holds references
+ * @id:		registry id, > 0
+ * @name:	unique name
+ * @lock:	serialises @state, @mem and @numa_node
+ * @state:	HVCORE_STATE_*
+ * @deleted:	taken out of the registry; the fd only answers -ENODEV
+ * @numa_node:	configured node or NUMA_NO_NODE
+ * @mem:	guest memory
+ * @nr_mmaps:	live mappings of @mem (CONFIGURE is refused while mapped)
+ * @dir:	sysfs directory partitions/<id>
+ */
+struct hv_partition {
+	struct kref ref;
+	u32 id;
+	char name[HVCORE_NAME_MAX];
+	struct mutex lock;	/* see @lock above */
+	u32 state;
+	bool deleted;
+	int numa_node;
+	struct hv_memory mem;
+	atomic_t nr_mmaps;
+	struct hv_part_dir *dir;
+};
+
 extern const struct hv_arch_ops hv_svm_ops;
 extern const struct hv_arch_ops hv_vmx_ops;
 
@@ -74,5 +136,24 @@ void hv_sysfs_exit(void);
 
 int hv_dev_init(void);
 void hv_dev_exit(void);
+
+int hv_args_in(void *karg, size_t ksize, void __user *uarg, u32 min_size,
+	       const char *what, u32 *usize);
+int hv_args_out(void __user *uarg, void *karg, size_t ksize, u32 usize);
+int hv_args_check(const char *what, u32 flags, u32 known, const void *reserved,
+		  size_t len);
+
+unsigned long hv_memory_pages_held(void);
+int hv_memory_alloc(struct hv_memory *m, u64 bytes, int node);
+void hv_memory_free(struct hv_memory *m);
+struct page *hv_memory_page(const struct hv_memory *m, u64 gpa);
+int hv_memory_load(const struct hv_memory *m, u64 gpa, const void __user *src, u64 len);
+
+long hv_partition_dev_ioctl(unsigned int cmd, void __user *uarg);
+void hv_partition_put(struct hv_partition *p);
+void hv_partitions_exit(void);
+
+int hv_sysfs_partition_add(struct hv_partition *p);
+void hv_sysfs_partition_remove(struct hv_partition *p);
 
 #endif /* _HVCORE_HVCORE_H */

@@ -224,6 +224,7 @@ err_reboot:
 static void __exit hvcore_exit(void)
 {
 	hv_dev_exit();
+	hv_partitions_exit();
 	hv_sysfs_exit();
 	cpuhp_remove_state(hv_cpuhp_state);
 	unregister_reboot_notifier(&hv_reboot_nb);

@@ -5,6 +5,7 @@
  */
 #include <linux/cpumask.h>
 #include <linux/kobject.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/topology.h>
@@ -38,10 +39,19 @@ static ssize_t lps_enabled_show(struct kobject *kobj,
 
 static struct kobj_attribute lps_enabled_attr = __ATTR_RO(lps_enabled);
 
+static ssize_t memory_pages_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", hv_memory_pages_held());
+}
+
+static struct kobj_attribute memory_pages_attr = __ATTR_RO(memory_pages);
+
 static struct attribute *hv_root_attrs[] = {
 	&vendor_attr.attr,
 	&api_version_attr.attr,
 	&lps_enabled_attr.attr,
+	&memory_pages_attr.attr,
 	NULL,
 };
 
@@ -211,6 +221,152 @@ static void hv_lp_sysfs_remove(void)
 	hv_lp_kobj = NULL;
 }
 
+/*
+ * partitions/<id>/: one directory per partition. Like lp/, the kobject is
+ * its own allocation; it holds a reference on the partition, dropped by
+ * its release, so a reader racing a delete still sees a valid partition.
+ */
+struct hv_part_dir {
+	struct kobject kobj;
+	struct hv_partition *p;
+};
+
+static struct kobject *hv_parts_kobj;
+
+static struct hv_partition *hv_dir_part(struct kobject *kobj)
+{
+	return container_of(kobj, struct hv_part_dir, kobj)->p;
+}
+
+static const char *const hv_state_names[] = {
+	[HVCORE_STATE_OFF]	= "off",
+	[HVCORE_STATE_RUNNING]	= "running",
+	[HVCORE_STATE_PAUSED]	= "paused",
+	[HVCORE_STATE_CRASHED]	= "crashed",
+};
+
+enum hv_part_field {
+	HV_PF_NAME, HV_PF_STATE, HV_PF_MEMORY_BYTES, HV_PF_MEMORY_PAGES,
+	HV_PF_PAGES_2M, HV_PF_NUMA_NODE, HV_PF_PAGES_OFF_NODE,
+};
+
+struct hv_part_attr {
+	struct kobj_attribute kattr;
+	enum hv_part_field field;
+};
+
+static ssize_t hv_part_show(struct kobject *kobj, struct kobj_attribute *kattr,
+			    char *buf)
+{
+	enum hv_part_field f = container_of(kattr, struct hv_part_attr, kattr)->field;
+	struct hv_partition *p = hv_dir_part(kobj);
+	ssize_t n;
+
+	mutex_lock(&p->lock);
+	switch (f) {
+	case HV_PF_NAME:
+		n = sysfs_emit(buf, "%s\n", p->name);
+		break;
+	case HV_PF_STATE:
+		n = sysfs_emit(buf, "%s\n", hv_state_names[p->state]);
+		break;
+	case HV_PF_MEMORY_BYTES:
+		n = sysfs_emit(buf, "%llu\n", p->mem.bytes);
+		break;
+	case HV_PF_MEMORY_PAGES:
+		n = sysfs_emit(buf, "%llu\n", p->mem.bytes >> PAGE_SHIFT);
+		break;
+	case HV_PF_PAGES_2M:
+		n = sysfs_emit(buf, "%lu\n", p->mem.pages_2m);
+		break;
+	case HV_PF_NUMA_NODE:
+		n = sysfs_emit(buf, "%d\n", p->numa_node);
+		break;
+	default:
+		n = sysfs_emit(buf, "%lu\n", p->mem.off_node);
+		break;
+	}
+	mutex_unlock(&p->lock);
+	return n;
+}
+
+#define HV_PART_ATTR(_name, _field)					\
+	static struct hv_part_attr hv_part_##_name = {			\
+		.kattr = __ATTR(_name, 0444, hv_part_show, NULL),	\
+		.field = _field,					\
+	}
+
+HV_PART_ATTR(name, HV_PF_NAME);
+HV_PART_ATTR(state, HV_PF_STATE);
+HV_PART_ATTR(memory_bytes, HV_PF_MEMORY_BYTES);
+HV_PART_ATTR(memory_pages, HV_PF_MEMORY_PAGES);
+HV_PART_ATTR(pages_2m, HV_PF_PAGES_2M);
+HV_PART_ATTR(numa_node, HV_PF_NUMA_NODE);
+HV_PART_ATTR(pages_off_node, HV_PF_PAGES_OFF_NODE);
+
+static struct attribute *hv_part_attrs[] = {
+	&hv_part_name.kattr.attr,
+	&hv_part_state.kattr.attr,
+	&hv_part_memory_bytes.kattr.attr,
+	&hv_part_memory_pages.kattr.attr,
+	&hv_part_pages_2m.kattr.attr,
+	&hv_part_numa_node.kattr.attr,
+	&hv_part_pages_off_node.kattr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(hv_part);
+
+static void hv_part_dir_release(struct kobject *kobj)
+{
+	struct hv_part_dir *dir = container_of(kobj, struct hv_part_dir, kobj);
+
+	hv_partition_put(dir->p);
+	kfree(dir);
+}
+
+static const struct kobj_type hv_part_ktype = {
+	.release = hv_part_dir_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = hv_part_groups,
+};
+
+/**
+ * hv_sysfs_partition_add() - create partitions/<id>/ for @p
+ * @p: a partition being created; gains a reference held by the directory
+ *
+ * Return: 0 or a negative errno (nothing created).
+ */
+int hv_sysfs_partition_add(struct hv_partition *p)
+{
+	struct hv_part_dir *dir = kzalloc(sizeof(*dir), GFP_KERNEL);
+	int ret;
+
+	if (!dir)
+		return -ENOMEM;
+	kref_get(&p->ref);
+	dir->p = p;
+	ret = kobject_init_and_add(&dir->kobj, &hv_part_ktype, hv_parts_kobj, "%u", p->id);
+	if (ret) {
+		kobject_put(&dir->kobj);
+		return ret;
+	}
+	p->dir = dir;
+	return 0;
+}
+
+/**
+ * hv_sysfs_partition_remove() - remove partitions/<id>/ of @p
+ * @p: the partition; the directory's reference is dropped
+ */
+void hv_sysfs_partition_remove(struct hv_partition *p)
+{
+	if (!p->dir)
+		return;
+	kobject_del(&p->dir->kobj);
+	kobject_put(&p->dir->kobj);
+	p->dir = NULL;
+}
+
 /**
  * hv_sysfs_init() - create /sys/kernel/hvcore and its contents
  *
@@ -242,6 +398,11 @@ int hv_sysfs_init(void)
 		if (ret)
 			goto err;
 	}
+	hv_parts_kobj = kobject_create_and_add("partitions", hv_root_kobj);
+	if (!hv_parts_kobj) {
+		ret = -ENOMEM;
+		goto err;
+	}
 	return 0;
 
 err:
@@ -257,6 +418,8 @@ void hv_sysfs_exit(void)
 	if (!hv_root_kobj)
 		return;
 	hv_lp_sysfs_remove();
+	kobject_put(hv_parts_kobj);
+	hv_parts_kobj = NULL;
 	kobject_put(hv_root_kobj);
 	hv_root_kobj = NULL;
 }

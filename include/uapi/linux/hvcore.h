@@ -65,9 +65,170 @@ struct hvcore_info {
 
 #define HVCORE_INFO_SIZE_VER0	72	/* sizeof first published struct hvcore_info */
 
+/*
+ * Partitions. A partition lives in the kernel from HVCORE_CREATE_PARTITION
+ * to HVCORE_DELETE_PARTITION, whoever has it open; it is named (unique,
+ * 1-31 characters of [A-Za-z0-9._-], not starting with '.' or '-') and
+ * numbered (id > 0, never reused while the module is loaded).
+ */
+#define HVCORE_NAME_MAX		32	/* including the terminating NUL */
+#define HVCORE_NODE_ANY		(-1)
+
+/* Partition states */
+#define HVCORE_STATE_OFF	0
+#define HVCORE_STATE_RUNNING	1
+#define HVCORE_STATE_PAUSED	2
+#define HVCORE_STATE_CRASHED	3
+
+/**
+ * struct hvcore_create - HVCORE_CREATE_PARTITION
+ * @size:	sizeof(struct hvcore_create)
+ * @flags:	must be 0
+ * @name:	in: NUL-terminated name
+ * @id:		out: the new partition's id
+ * @reserved:	must be 0
+ */
+struct hvcore_create {
+	__u32 size;
+	__u32 flags;
+	char name[HVCORE_NAME_MAX];
+	__u32 id;
+	__u32 reserved[7];
+};
+
+#define HVCORE_CREATE_SIZE_VER0	72
+
+/**
+ * struct hvcore_select - which partition: HVCORE_OPEN/DELETE_PARTITION
+ * @size:	sizeof(struct hvcore_select)
+ * @flags:	must be 0
+ * @id:		the partition's id, or 0 to select by @name
+ * @reserved0:	must be 0
+ * @name:	NUL-terminated name, used when @id is 0 (else must be empty)
+ * @reserved:	must be 0
+ */
+struct hvcore_select {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 reserved0;
+	char name[HVCORE_NAME_MAX];
+	__u32 reserved[6];
+};
+
+#define HVCORE_SELECT_SIZE_VER0	72
+
+/**
+ * struct hvcore_list - HVCORE_LIST_PARTITIONS
+ * @size:	sizeof(struct hvcore_list)
+ * @flags:	must be 0
+ * @count:	in: room in @ids; out: how many partitions exist (may be more
+ *		than were written)
+ * @reserved0:	must be 0
+ * @ids:	in: user pointer to an array of __u32; out: ids, ascending
+ * @reserved:	must be 0
+ */
+struct hvcore_list {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 reserved0;
+	__u64 ids;
+	__u64 reserved[4];
+};
+
+#define HVCORE_LIST_SIZE_VER0	56
+
+/**
+ * struct hvcore_config - HVCORE_CONFIGURE on a partition fd (state off)
+ * @size:	sizeof(struct hvcore_config)
+ * @flags:	must be 0
+ * @memory_bytes: guest-physical memory from GPA 0, a multiple of 4 KiB,
+ *		at most HVCORE_MEMORY_MAX; allocated now, zeroed. 0 frees it.
+ * @numa_node:	node to take it from, or HVCORE_NODE_ANY
+ * @reserved0:	must be 0
+ * @reserved:	must be 0
+ */
+struct hvcore_config {
+	__u32 size;
+	__u32 flags;
+	__u64 memory_bytes;
+	__s32 numa_node;
+	__u32 reserved0;
+	__u64 reserved[5];
+};
+
+#define HVCORE_CONFIG_SIZE_VER0	64
+#define HVCORE_MEMORY_MAX	(64ULL << 30)
+
+/**
+ * struct hvcore_partition_info - HVCORE_PARTITION_INFO on a partition fd
+ * @size:	sizeof(struct hvcore_partition_info)
+ * @flags:	must be 0
+ * @id:		out
+ * @state:	out: HVCORE_STATE_*
+ * @name:	out
+ * @memory_bytes: out: configured guest memory
+ * @memory_pages: out: 4 KiB pages of machine memory the partition holds
+ * @pages_2m:	out: how many of its 2 MiB guest ranges are one 2 MiB
+ *		machine chunk (mappable with one large page)
+ * @numa_node:	out: configured node or HVCORE_NODE_ANY
+ * @pages_off_node: out: pages that had to come from another node
+ * @reserved:	must be 0 on input
+ */
+struct hvcore_partition_info {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 state;
+	char name[HVCORE_NAME_MAX];
+	__u64 memory_bytes;
+	__u64 memory_pages;
+	__u64 pages_2m;
+	__s32 numa_node;
+	__u32 reserved0;
+	__u64 pages_off_node;
+	__u64 reserved[5];
+};
+
+#define HVCORE_PARTITION_INFO_SIZE_VER0	128
+
+/**
+ * struct hvcore_load - HVCORE_LOAD: copy bytes into guest memory
+ * @size:	sizeof(struct hvcore_load)
+ * @flags:	must be 0
+ * @gpa:	guest-physical address of the first byte
+ * @bytes:	how many bytes; [@gpa, @gpa + @bytes) must be inside memory
+ * @data:	user pointer to the bytes
+ * @reserved:	must be 0
+ */
+struct hvcore_load {
+	__u32 size;
+	__u32 flags;
+	__u64 gpa;
+	__u64 bytes;
+	__u64 data;
+	__u64 reserved[4];
+};
+
+#define HVCORE_LOAD_SIZE_VER0	64
+
 #define HVCORE_IOCTL_TYPE	0xB7
 
-/* Fill struct hvcore_info. */
+/* /dev/hvcore */
 #define HVCORE_GET_INFO		_IOWR(HVCORE_IOCTL_TYPE, 0x00, struct hvcore_info)
+#define HVCORE_CREATE_PARTITION	_IOWR(HVCORE_IOCTL_TYPE, 0x01, struct hvcore_create)
+/* Returns a new partition fd (O_CLOEXEC). */
+#define HVCORE_OPEN_PARTITION	_IOW(HVCORE_IOCTL_TYPE, 0x02, struct hvcore_select)
+#define HVCORE_DELETE_PARTITION	_IOW(HVCORE_IOCTL_TYPE, 0x03, struct hvcore_select)
+#define HVCORE_LIST_PARTITIONS	_IOWR(HVCORE_IOCTL_TYPE, 0x04, struct hvcore_list)
+
+/*
+ * Partition fd. mmap(MAP_SHARED) at offset GPA maps guest memory into the
+ * caller; a mapping keeps the memory alive after the partition is deleted.
+ */
+#define HVCORE_CONFIGURE	_IOW(HVCORE_IOCTL_TYPE, 0x40, struct hvcore_config)
+#define HVCORE_PARTITION_INFO	_IOWR(HVCORE_IOCTL_TYPE, 0x41, struct hvcore_partition_info)
+#define HVCORE_LOAD		_IOW(HVCORE_IOCTL_TYPE, 0x42, struct hvcore_load)
 
 #endif /* _UAPI_LINUX_HVCORE_H */
