@@ -45,7 +45,7 @@ VMX_EXPECT=vendor=vmx,ept=1,vpid=1,unrestricted_guest=1,ept_ad=1,ept_2m=1,ept_1g
 echo "check: building hvctl and the selftests" >&2
 make -s -C "$top/tools/hvctl"
 make -s -C "$top/selftests/hvcore" KSFT_INC="$cache/linux-src/tools/testing/selftests"
-cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" \
+cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" "$top/selftests/hvcore/partition_test" \
 	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$out/tools/"
 
 build_modules() {
