@@ -102,9 +102,8 @@ int hv_memory_alloc(struct hv_memory *m, u64 bytes, int node)
 	struct page *page;
 
 	if (nr > si_mem_available()) {
-		pr_warn("%s[%d]: %llu MiB of guest memory requested, %lu MiB available\n",
-			current->comm, task_pid_nr(current), bytes >> 20,
-			si_mem_available() >> (20 - PAGE_SHIFT));
+		hv_bad_input("%llu MiB of guest memory requested, %lu MiB available",
+			     bytes >> 20, si_mem_available() >> (20 - PAGE_SHIFT));
 		return -ENOMEM;
 	}
 	m->pages = kvcalloc(nr, sizeof(*m->pages), GFP_KERNEL_ACCOUNT);
@@ -120,7 +119,7 @@ int hv_memory_alloc(struct hv_memory *m, u64 bytes, int node)
 			page = hv_alloc_2m(node);
 		if (page) {
 			for (j = 0; j < HV_2M_PAGES; j++)
-				m->pages[i + j] = page + j;
+				m->pages[i + j] = nth_page(page, j);
 			m->nr_pages = i + HV_2M_PAGES;
 			m->pages_2m++;
 			i += HV_2M_PAGES;
@@ -145,8 +144,8 @@ err_intr:
 	return -EINTR;
 err_nomem:
 	hv_memory_free(m);
-	pr_warn("%s[%d]: out of memory after %lu of %lu guest pages\n",
-		current->comm, task_pid_nr(current), i, nr);
+	pr_warn_ratelimited("%s[%d]: out of memory after %lu of %lu guest pages\n",
+			    current->comm, task_pid_nr(current), i, nr);
 	return -ENOMEM;
 }
 
