@@ -142,6 +142,7 @@ int hv_args_in(void *karg, size_t ksize, void __user *uarg, u32 min_size,
 int hv_args_out(void __user *uarg, void *karg, size_t ksize, u32 usize);
 int hv_args_check(const char *what, u32 flags, u32 known, const void *reserved,
 		  size_t len);
+int hv_args_zero(const char *what, const void *reserved, size_t len);
 
 unsigned long hv_memory_pages_held(void);
 int hv_memory_alloc(struct hv_memory *m, u64 bytes, int node);

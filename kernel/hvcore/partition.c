@@ -172,10 +172,8 @@ static struct hv_partition *hv_select(void __user *uarg, const char *what, int *
 	ret = hv_args_in(&s, sizeof(s), uarg, HVCORE_SELECT_SIZE_VER0, what, &usize);
 	if (!ret)
 		ret = hv_args_check(what, s.flags, 0, s.reserved, sizeof(s.reserved));
-	if (!ret && s.reserved0) {
-		hv_bad_input("%s: reserved fields must be zero", what);
-		ret = -EINVAL;
-	}
+	if (!ret)
+		ret = hv_args_zero(what, &s.reserved0, sizeof(s.reserved0));
 	if (!ret && s.id && s.name[0]) {
 		hv_bad_input("%s: give an id or a name, not both", what);
 		ret = -EINVAL;
@@ -265,10 +263,8 @@ static long hv_ioctl_list(void __user *uarg)
 	ret = hv_args_in(&l, sizeof(l), uarg, HVCORE_LIST_SIZE_VER0, "LIST", &usize);
 	if (!ret)
 		ret = hv_args_check("LIST", l.flags, 0, l.reserved, sizeof(l.reserved));
-	if (!ret && l.reserved0) {
-		hv_bad_input("LIST: reserved fields must be zero");
-		ret = -EINVAL;
-	}
+	if (!ret)
+		ret = hv_args_zero("LIST", &l.reserved0, sizeof(l.reserved0));
 	if (ret)
 		return ret;
 
@@ -345,10 +341,8 @@ static long hv_part_configure(struct hv_partition *p, void __user *uarg)
 	ret = hv_args_in(&c, sizeof(c), uarg, HVCORE_CONFIG_SIZE_VER0, "CONFIGURE", &usize);
 	if (!ret)
 		ret = hv_args_check("CONFIGURE", c.flags, 0, c.reserved, sizeof(c.reserved));
-	if (!ret && c.reserved0) {
-		hv_bad_input("CONFIGURE: reserved fields must be zero");
-		ret = -EINVAL;
-	}
+	if (!ret)
+		ret = hv_args_zero("CONFIGURE", &c.reserved0, sizeof(c.reserved0));
 	if (ret)
 		return ret;
 	if (c.memory_bytes & ~PAGE_MASK || c.memory_bytes > HVCORE_MEMORY_MAX) {

@@ -62,6 +62,23 @@ int hv_args_out(void __user *uarg, void *karg, size_t ksize, u32 usize)
 }
 
 /**
+ * hv_args_zero() - a reserved area of an ioctl structure must be zero
+ * @what:	ioctl name for the log line
+ * @reserved:	start of the area
+ * @len:	its length in bytes
+ *
+ * Return: 0 or -EINVAL (one log line).
+ */
+int hv_args_zero(const char *what, const void *reserved, size_t len)
+{
+	if (memchr_inv(reserved, 0, len)) {
+		hv_bad_input("%s: reserved fields must be zero", what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
  * hv_args_check() - the rules every structure shares: no flags we do not
  * know, reserved space zero
  * @what:	ioctl name for the log line
@@ -79,9 +96,5 @@ int hv_args_check(const char *what, u32 flags, u32 known, const void *reserved,
 		hv_bad_input("%s: unknown flags 0x%x", what, flags & ~known);
 		return -EINVAL;
 	}
-	if (memchr_inv(reserved, 0, len)) {
-		hv_bad_input("%s: reserved fields must be zero", what);
-		return -EINVAL;
-	}
-	return 0;
+	return hv_args_zero(what, reserved, len);
 }

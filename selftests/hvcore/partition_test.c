@@ -70,6 +70,15 @@ static int configure(int fd, __u64 bytes, int node)
 	return ioctl(fd, HVCORE_CONFIGURE, &c) ? -errno : 0;
 }
 
+/* A valid CONFIGURE but for its reserved padding word. */
+static int configure_reserved0(int fd)
+{
+	struct hvcore_config c = { .size = sizeof(c), .memory_bytes = 4096,
+				   .numa_node = HVCORE_NODE_ANY, .reserved0 = 1 };
+
+	return ioctl(fd, HVCORE_CONFIGURE, &c) ? -errno : 0;
+}
+
 static int info(int fd, struct hvcore_partition_info *pi)
 {
 	memset(pi, 0, sizeof(*pi));
@@ -231,7 +240,7 @@ TEST_F(part, memory_accounting)
 	struct hvcore_partition_info pi;
 	char path[128];
 	__u32 id;
-	int fd;
+	int fd, km;
 
 	fd = new_partition(self->dev, "mem", 64 * MIB, HVCORE_NODE_ANY, &id);
 	ASSERT_LE(0, fd);
@@ -245,6 +254,9 @@ TEST_F(part, memory_accounting)
 	EXPECT_EQ(-EINVAL, configure(fd, 4097, HVCORE_NODE_ANY));
 	EXPECT_EQ(-EINVAL, configure(fd, HVCORE_MEMORY_MAX + 4096, HVCORE_NODE_ANY));
 	EXPECT_EQ(-EINVAL, configure(fd, 4096, 63));
+	km = kmsg_mark();
+	EXPECT_EQ(-EINVAL, configure_reserved0(fd));
+	EXPECT_TRUE(kmsg_has(km, "CONFIGURE: reserved fields must be zero"));
 	/* Far more than the test host has: refused, nothing kept. */
 	EXPECT_EQ(-ENOMEM, configure(fd, 32ULL << 30, HVCORE_NODE_ANY));
 	EXPECT_EQ(self->baseline, held_pages());
