@@ -342,7 +342,7 @@ static long hv_part_configure(struct hv_partition *p, void __user *uarg)
 	if (!ret)
 		ret = hv_args_check("CONFIGURE", c.flags, 0, c.reserved, sizeof(c.reserved));
 	if (!ret)
-		ret = hv_args_zero("CONFIGURE", &c.reserved0, sizeof(c.reserved0));
+		ret = 0;
 	if (ret)
 		return ret;
 	if (c.memory_bytes & ~PAGE_MASK || c.memory_bytes > HVCORE_MEMORY_MAX) {

@@ -74,7 +74,7 @@ static int configure(int fd, __u64 bytes, int node)
 static int configure_reserved0(int fd)
 {
 	struct hvcore_config c = { .size = sizeof(c), .memory_bytes = 4096,
-				   .numa_node = HVCORE_NODE_ANY, .reserved0 = 1 };
+				   .numa_node = HVCORE_NODE_ANY, .vp_count = HVCORE_MAX_VPS + 1 };
 
 	return ioctl(fd, HVCORE_CONFIGURE, &c) ? -errno : 0;
 }
