@@ -159,8 +159,7 @@ ssize_t hv_channel_read(struct file *file, char __user *buf, size_t len, loff_t 
 	int ret;
 
 	if (READ_ONCE(p->worker) != file) {
-		hv_bad_input("read: this fd is not the worker of partition %u (HVCORE_ATTACH_WORKER)",
-			     p->id);
+		hv_bad_input("read: fd is not the worker of partition %u (ATTACH_WORKER)", p->id);
 		return -EPERM;
 	}
 	if (len < sizeof(m)) {

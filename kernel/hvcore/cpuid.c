@@ -190,8 +190,7 @@ static long hv_cpuid_set(struct hv_partition *p, struct hvcore_cpuid *c)
 	for (i = 0; i < c->count; i++) {
 		if (e[i].flags & ~(HVCORE_CPUID_SUBLEAF | HVCORE_CPUID_FORWARD) ||
 		    e[i].reserved0 || (!(e[i].flags & HVCORE_CPUID_SUBLEAF) && e[i].index)) {
-			hv_bad_input("SET_CPUID: entry %u: unknown flags, reserved0 or index without HVCORE_CPUID_SUBLEAF",
-				     i);
+			hv_bad_input("SET_CPUID: entry %u: bad flags/reserved0/index", i);
 			kfree(e);
 			return -EINVAL;
 		}

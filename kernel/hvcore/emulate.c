@@ -31,7 +31,8 @@ int hv_gpa_read(struct hv_partition *p, u64 gpa, void *buf, u32 len)
 		struct page *pg;
 		void *va;
 
-		if (gpa >= p->mem.bytes || !(pg = hv_memory_page(&p->mem, gpa)))
+		pg = gpa < p->mem.bytes ? hv_memory_page(&p->mem, gpa) : NULL;
+		if (!pg)
 			return -EFAULT;
 		va = kmap_local_page(pg);
 		memcpy(buf, va + offset_in_page(gpa), n);
@@ -59,7 +60,8 @@ int hv_gpa_write(struct hv_partition *p, u64 gpa, const void *buf, u32 len)
 		struct page *pg;
 		void *va;
 
-		if (gpa >= p->mem.bytes || !(pg = hv_memory_page(&p->mem, gpa)))
+		pg = gpa < p->mem.bytes ? hv_memory_page(&p->mem, gpa) : NULL;
+		if (!pg)
 			return -EFAULT;
 		va = kmap_local_page(pg);
 		memcpy(va + offset_in_page(gpa), buf, n);

@@ -34,6 +34,7 @@ const u32 hv_msr_passthrough[] = {
 	MSR_SYSCALL_MASK, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP,
 	MSR_IA32_SYSENTER_EIP,
 };
+
 const unsigned int hv_nr_msr_passthrough = ARRAY_SIZE(hv_msr_passthrough);
 
 /**

@@ -23,7 +23,7 @@
 #include "hvcore.h"
 
 #define HV_NPT_LEVELS	4
-#define HV_2M		(1ULL << 21)
+#define HV_2M		BIT_ULL(21)
 
 static u64 *hv_npt_alloc_table(struct hv_npt *npt)
 {

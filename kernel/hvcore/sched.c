@@ -200,7 +200,8 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp)
 	u64 start = local_clock(), t0, t1;
 
 	WRITE_ONCE(lp->slice_over, false);
-	hrtimer_start(&lp->slice_timer, ns_to_ktime((u64)slice_us * NSEC_PER_USEC), HRTIMER_MODE_REL_PINNED);
+	hrtimer_start(&lp->slice_timer, ns_to_ktime((u64)slice_us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED);
 
 	while (act == HV_RESUME) {
 		kernel_fpu_begin();

@@ -330,7 +330,7 @@ int svm_set_regs(struct hv_vp *vp, const struct hvcore_regs *r)
 	    ((r->cr0 & X86_CR0_PG) && !(r->cr0 & X86_CR0_PE)) || r->cr8 > 15 ||
 	    ((efer & EFER_LME) && (r->cr0 & X86_CR0_PG) && !(r->cr4 & X86_CR4_PAE)) ||
 	    !svm_pat_valid(r->pat) || (r->dr6 >> 32) || (r->dr7 >> 32)) {
-		hv_bad_input("SET_REGS: CR0 0x%llx CR4 0x%llx CR8 %llu EFER 0x%llx PAT 0x%llx: invalid or not available to guests",
+		hv_bad_input("SET_REGS: CR0 %llx CR4 %llx CR8 %llu EFER %llx PAT %llx invalid",
 			     r->cr0, r->cr4, r->cr8, r->efer, r->pat);
 		return -EINVAL;
 	}

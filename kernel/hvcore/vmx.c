@@ -176,8 +176,10 @@ static void vmx_exit(void)
 
 static int vmx_vp_create(struct hv_vp *vp)
 {
-	vp->arch = kzalloc(sizeof(struct hvcore_regs), GFP_KERNEL_ACCOUNT);
-	return vp->arch ? 0 : -ENOMEM;
+	struct hvcore_regs *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+
+	vp->arch = r;
+	return r ? 0 : -ENOMEM;
 }
 
 static void vmx_vp_destroy(struct hv_vp *vp)
