@@ -212,7 +212,8 @@ static enum hv_action hv_exit_npf(struct hv_vp *vp)
 		vp->msg.mmio.insn_len = len;
 	}
 	ilen = len > 0 ? hv_decode_mmio(vp, insn, len, &write, &size, &wdata) : -EINVAL;
-	if (ilen <= 0 || vp->exit.npf.fetch) {
+	/* Code or page tables outside memory cannot be emulated either. */
+	if (ilen <= 0 || vp->exit.npf.fetch || vp->exit.npf.walk) {
 		/* The worker gets the bytes and the GPA; the VP cannot go on. */
 		vp->msg.flags = 0;
 		hv_msg_send(vp, 0);

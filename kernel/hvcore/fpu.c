@@ -30,6 +30,7 @@
 #define HV_FXSAVE_SIZE	512
 
 u64 hv_host_xcr0;
+static u64 hv_fpu_mask;
 static bool hv_xsave;
 static unsigned int hv_fpu_size;
 
@@ -52,6 +53,11 @@ int hv_fpu_init(void)
 		return 0;
 	}
 	hv_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	/*
+	 * AMX tile data is armed per task through XFD; XRSTOR of it would
+	 * fault in a kernel thread. Guests are not offered AMX.
+	 */
+	hv_fpu_mask = hv_host_xcr0 & ~(u64)XFEATURE_MASK_XTILE;
 	/* EBX: size for the features enabled in XCR0 now, i.e. the mask. */
 	cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
 	hv_fpu_size = max_t(unsigned int, ebx, HV_FXSAVE_SIZE + 64);
@@ -87,7 +93,7 @@ void *hv_fpu_alloc(void)
  */
 void hv_fpu_load(struct hv_vp *vp)
 {
-	u32 lo = hv_host_xcr0, hi = hv_host_xcr0 >> 32;
+	u32 lo = hv_fpu_mask, hi = hv_fpu_mask >> 32;
 
 	if (hv_xsave)
 		asm volatile("xrstor64 %0" : : "m" (*(u8 *)vp->xsave), "a" (lo), "d" (hi)
@@ -104,7 +110,7 @@ void hv_fpu_load(struct hv_vp *vp)
  */
 void hv_fpu_save(struct hv_vp *vp)
 {
-	u32 lo = hv_host_xcr0, hi = hv_host_xcr0 >> 32;
+	u32 lo = hv_fpu_mask, hi = hv_fpu_mask >> 32;
 
 	if (hv_xsave)
 		asm volatile("xsave64 %0" : "+m" (*(u8 *)vp->xsave) : "a" (lo), "d" (hi)
@@ -127,7 +133,7 @@ bool hv_xcr0_valid(u64 xcr0)
 
 	if (!hv_xsave)
 		return xcr0 == XFEATURE_MASK_FP;
-	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~hv_host_xcr0))
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~hv_fpu_mask))
 		return false;
 	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
 		return false;

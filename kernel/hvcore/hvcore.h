@@ -108,7 +108,7 @@ enum hv_exit_reason {
  * @next_rip:	RIP of the next instruction where the hardware or a known
  *		length says so; 0 when unknown
  * @io:		HV_X_IO: @port, @len (1/2/4), @in, @string, @rep
- * @npf:	HV_X_NPF: @gpa, @write, @fetch
+ * @npf:	HV_X_NPF: @gpa, @write, @fetch, @walk (the guest's own page walk)
  */
 struct hv_exit {
 	u32 reason;
@@ -126,6 +126,7 @@ struct hv_exit {
 			u64 gpa;
 			bool write;
 			bool fetch;
+			bool walk;
 		} npf;
 	};
 };

@@ -34,6 +34,8 @@
 #include "hvcore.h"
 #include "svm.h"
 
+/* EXITINFO1 of a nested-page fault: during the guest's page walk (APM 15.25.6) */
+#define HV_NPF_GUEST_WALK	BIT_ULL(33)
 #define HV_SVM_IOPM_ORDER	2	/* 12 KiB used */
 #define HV_SVM_MSRPM_ORDER	1	/* 8 KiB */
 #define HV_PAT_POWER_ON		0x0007040600070406ULL
@@ -433,6 +435,7 @@ static void svm_decode_exit(struct hv_vp *vp, struct vmcb *v)
 		x->npf.gpa = c->exit_info_2;
 		x->npf.write = info1 & X86_PF_WRITE;
 		x->npf.fetch = info1 & X86_PF_INSTR;
+		x->npf.walk = info1 & HV_NPF_GUEST_WALK;
 		break;
 	case SVM_EXIT_HLT:
 		x->reason = HV_X_HLT;
