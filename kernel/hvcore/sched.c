@@ -46,7 +46,11 @@ static LIST_HEAD(hv_runq);
 static DEFINE_PER_CPU(struct task_struct *, hv_dispatcher);
 static bool hv_dispatch_registered;
 
-/* Wake one LP that has nothing to do; all of them if none is known idle. */
+/*
+ * Wake every LP that runs no VP. Waking only one could pick an LP that is
+ * about to take another VP and leave an idle LP asleep; with a handful of
+ * LPs, the ones that find the queue empty just go back to sleep.
+ */
 static void hv_wake_dispatchers(void)
 {
 	unsigned int cpu;
@@ -55,10 +59,8 @@ static void hv_wake_dispatchers(void)
 		struct hv_lp *lp = hv_lp_get(cpu);
 		struct task_struct *t = per_cpu(hv_dispatcher, cpu);
 
-		if (t && READ_ONCE(lp->enabled) && !READ_ONCE(lp->current_vp)) {
+		if (t && READ_ONCE(lp->enabled) && !READ_ONCE(lp->current_vp))
 			wake_up_process(t);
-			return;
-		}
 	}
 }
 
