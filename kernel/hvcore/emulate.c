@@ -15,6 +15,30 @@
 
 #include "hvcore.h"
 
+/* Copy between guest memory and @buf, a page at a time. */
+static int hv_gpa_copy(struct hv_partition *p, u64 gpa, void *buf, u32 len, bool write)
+{
+	while (len) {
+		u32 n = min_t(u32, len, PAGE_SIZE - offset_in_page(gpa));
+		struct page *pg;
+		void *va;
+
+		pg = gpa < p->mem.bytes ? hv_memory_page(&p->mem, gpa) : NULL;
+		if (!pg)
+			return -EFAULT;
+		va = kmap_local_page(pg) + offset_in_page(gpa);
+		if (write)
+			memcpy(va, buf, n);
+		else
+			memcpy(buf, va, n);
+		kunmap_local(va);
+		buf += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /**
  * hv_gpa_read() - copy guest memory out
  * @p:		the partition
@@ -26,22 +50,7 @@
  */
 int hv_gpa_read(struct hv_partition *p, u64 gpa, void *buf, u32 len)
 {
-	while (len) {
-		u32 n = min_t(u32, len, PAGE_SIZE - offset_in_page(gpa));
-		struct page *pg;
-		void *va;
-
-		pg = gpa < p->mem.bytes ? hv_memory_page(&p->mem, gpa) : NULL;
-		if (!pg)
-			return -EFAULT;
-		va = kmap_local_page(pg);
-		memcpy(buf, va + offset_in_page(gpa), n);
-		kunmap_local(va);
-		buf += n;
-		gpa += n;
-		len -= n;
-	}
-	return 0;
+	return hv_gpa_copy(p, gpa, buf, len, false);
 }
 
 /**
@@ -55,22 +64,7 @@ int hv_gpa_read(struct hv_partition *p, u64 gpa, void *buf, u32 len)
  */
 int hv_gpa_write(struct hv_partition *p, u64 gpa, const void *buf, u32 len)
 {
-	while (len) {
-		u32 n = min_t(u32, len, PAGE_SIZE - offset_in_page(gpa));
-		struct page *pg;
-		void *va;
-
-		pg = gpa < p->mem.bytes ? hv_memory_page(&p->mem, gpa) : NULL;
-		if (!pg)
-			return -EFAULT;
-		va = kmap_local_page(pg);
-		memcpy(va + offset_in_page(gpa), buf, n);
-		kunmap_local(va);
-		buf += n;
-		gpa += n;
-		len -= n;
-	}
-	return 0;
+	return hv_gpa_copy(p, gpa, (void *)buf, len, true);
 }
 
 #define HV_PTE_P	BIT_ULL(0)

@@ -91,14 +91,7 @@ void hv_partition_crash(struct hv_vp *vp, u32 reason, u64 info)
 		p->crash_info = info;
 		p->crash_rip = vp->rip;
 		p->crash_vp = vp->index;
-		for (i = 0; i < p->nr_vps; i++) {
-			struct hv_vp *o = p->vps[i];
-
-			if (o->on_lp)
-				continue;	/* hv_put() turns it off */
-			list_del_init(&o->rq_node);
-			o->state = HVCORE_VP_OFF;
-		}
+		hv_vps_stop_locked(p, HVCORE_VP_OFF);
 		first = true;
 	}
 	spin_unlock(&hv_sched_lock);

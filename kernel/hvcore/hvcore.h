@@ -439,6 +439,7 @@ void hv_dispatch_exit(void);
 void hv_lp_online(struct hv_lp *lp);
 void hv_vp_make_ready_locked(struct hv_vp *vp);
 void hv_vp_kick(struct hv_vp *vp);
+void hv_vps_stop_locked(struct hv_partition *p, u32 state);
 void hv_partition_wait_idle(struct hv_partition *p);
 
 /* vp.c */

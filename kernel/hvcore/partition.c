@@ -239,14 +239,7 @@ static void hv_partition_stop_locked(struct hv_partition *p, u32 code)
 
 	spin_lock(&hv_sched_lock);
 	p->state = HVCORE_STATE_OFF;
-	for (i = 0; i < p->nr_vps; i++) {
-		struct hv_vp *vp = p->vps[i];
-
-		if (vp->on_lp)
-			continue;	/* hv_put() turns it off */
-		list_del_init(&vp->rq_node);
-		vp->state = HVCORE_VP_OFF;
-	}
+	hv_vps_stop_locked(p, HVCORE_VP_OFF);
 	spin_unlock(&hv_sched_lock);
 	hv_partition_wait_idle(p);
 	hv_channel_flush(p);
@@ -521,19 +514,9 @@ static int hv_partition_start_locked(struct hv_partition *p)
 
 static void hv_partition_pause_locked(struct hv_partition *p)
 {
-	u32 i;
-
 	spin_lock(&hv_sched_lock);
 	p->state = HVCORE_STATE_PAUSED;
-	for (i = 0; i < p->nr_vps; i++) {
-		struct hv_vp *vp = p->vps[i];
-
-		if (vp->on_lp)
-			continue;	/* hv_put() parks it */
-		list_del_init(&vp->rq_node);
-		vp->paused_state = vp->state;
-		vp->state = HVCORE_VP_PAUSED;
-	}
+	hv_vps_stop_locked(p, HVCORE_VP_PAUSED);
 	spin_unlock(&hv_sched_lock);
 	hv_partition_wait_idle(p);
 }

@@ -95,6 +95,32 @@ void hv_vp_make_ready_locked(struct hv_vp *vp)
 	}
 }
 
+/**
+ * hv_vps_stop_locked() - take every VP of @p off the run queue
+ * @p:		the partition, whose state is no longer RUNNING
+ * @state:	HVCORE_VP_OFF (stop, crash) or HVCORE_VP_PAUSED (pause)
+ *
+ * VPs on an LP are left to hv_put(), which reads the partition's state.
+ * For PAUSED, each VP remembers the state to return to.
+ *
+ * Context: hv_sched_lock held.
+ */
+void hv_vps_stop_locked(struct hv_partition *p, u32 state)
+{
+	u32 i;
+
+	lockdep_assert_held(&hv_sched_lock);
+	for (i = 0; i < p->nr_vps; i++) {
+		struct hv_vp *vp = p->vps[i];
+
+		if (vp->on_lp)
+			continue;
+		list_del_init(&vp->rq_node);
+		vp->paused_state = vp->state;
+		vp->state = state;
+	}
+}
+
 static void hv_kick_ipi(void *unused)
 {
 	/* The interrupt itself made the guest exit; nothing else to do. */
