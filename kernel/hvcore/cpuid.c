@@ -35,8 +35,11 @@
 #define HV_1_EDX_HIDE	(BIT(21) | BIT(22) | BIT(29) | BIT(31))
 /* CPUID.7.0 */
 #define HV_7_EBX_HIDE	(BIT(2) | BIT(4) | BIT(11) | BIT(25))
-#define HV_7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(5) | BIT(14) | BIT(30))
-#define HV_7_EDX_HIDE	(BIT(26) | BIT(27) | BIT(28) | BIT(29) | BIT(30) | BIT(31))
+/* PKU, OSPKE, WAITPKG, LA57, SGX_LC */
+#define HV_7_ECX_HIDE	(BIT(3) | BIT(4) | BIT(5) | BIT(16) | BIT(30))
+/* AMX (no tile state for guests), speculation-control and capability MSRs */
+#define HV_7_EDX_HIDE	(BIT(22) | BIT(24) | BIT(25) | BIT(26) | BIT(27) | BIT(28) | \
+			 BIT(29) | BIT(30) | BIT(31))
 /* CPUID.80000001 */
 #define HV_81_ECX_HIDE	(BIT(2) | BIT(3) | BIT(10) | BIT(12) | BIT(13) | BIT(15) | \
 			 BIT(17) | BIT(19) | BIT(22) | BIT(23) | BIT(24) | BIT(28) | BIT(29))
@@ -143,16 +146,20 @@ void hv_cpuid(struct hv_vp *vp, u32 fn, u32 idx, u32 out[4])
 		}
 		break;
 	case 0xb:
-		/* One thread per core: the x2APIC ID in EDX is the VP index. */
+		/*
+		 * One thread per core, one core per package: level 0 is SMT,
+		 * level 1 is core, both with one processor and no shift; the
+		 * x2APIC ID in EDX is the VP index.
+		 */
 		out[0] = 0;
-		out[1] = idx == 0 ? 1 : 0;
-		out[2] = idx & 0xff;
+		out[1] = idx <= 1 ? 1 : 0;
+		out[2] = (idx & 0xff) | (idx <= 1 ? (idx + 1) << 8 : 0);
 		out[3] = vp->index;
 		break;
 	case 0xd:
 		if (idx == 0) {
-			out[0] &= hv_host_xcr0;
-			out[3] &= hv_host_xcr0 >> 32;
+			out[0] &= hv_guest_xcr0_max();
+			out[3] &= hv_guest_xcr0_max() >> 32;
 		} else if (idx == 1) {
 			out[0] &= BIT(0) | BIT(1) | BIT(2);	/* XSAVEOPT, XSAVEC, XGETBV1 */
 			out[1] = 0;

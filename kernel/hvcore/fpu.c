@@ -72,17 +72,28 @@ int hv_fpu_init(void)
  */
 void *hv_fpu_alloc(void)
 {
-	u8 *a = kzalloc(roundup_pow_of_two(hv_fpu_size), GFP_KERNEL_ACCOUNT);
+	void *a = kzalloc(roundup_pow_of_two(hv_fpu_size), GFP_KERNEL_ACCOUNT);
 
-	if (!a)
-		return NULL;
+	if (a)
+		hv_fpu_reset(a);
+	return a;
+}
+
+/**
+ * hv_fpu_reset() - put guest FPU state back in its reset configuration
+ * @area: an area from hv_fpu_alloc()
+ */
+void hv_fpu_reset(void *area)
+{
+	u8 *a = area;
+
+	memset(a, 0, hv_fpu_size);
 	/*
 	 * XSTATE_BV = 0 makes XRSTOR load every component's init state, but
 	 * MXCSR always comes from memory.
 	 */
 	*(u16 *)a = HV_FCW_INIT;
 	*(u32 *)(a + HV_MXCSR_OFF) = HV_MXCSR_INIT;
-	return a;
 }
 
 /**
@@ -117,6 +128,16 @@ void hv_fpu_save(struct hv_vp *vp)
 			     : "memory");
 	else
 		asm volatile("fxsave64 %0" : "+m" (*(u8 *)vp->xsave) : : "memory");
+}
+
+/**
+ * hv_guest_xcr0_max() - the XSAVE features a guest may enable
+ *
+ * Return: the host's XCR0 without AMX tile data.
+ */
+u64 hv_guest_xcr0_max(void)
+{
+	return hv_xsave ? hv_fpu_mask : XFEATURE_MASK_FP;
 }
 
 /**

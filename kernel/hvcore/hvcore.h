@@ -456,6 +456,7 @@ void hv_fpu_save(struct hv_vp *vp);
 void hv_xcr0_enter(struct hv_vp *vp);
 void hv_xcr0_exit(struct hv_vp *vp);
 bool hv_xcr0_valid(u64 xcr0);
+u64 hv_guest_xcr0_max(void);
 extern u64 hv_host_xcr0;
 
 /* exit.c */
@@ -473,6 +474,7 @@ bool hv_msr_forwarded(struct hv_partition *p, u32 msr);
 extern const u32 hv_msr_passthrough[];
 extern const unsigned int hv_nr_msr_passthrough;
 void *hv_fpu_alloc(void);
+void hv_fpu_reset(void *area);
 bool hv_msr_read(struct hv_vp *vp, u32 msr, u64 *val);
 bool hv_msr_write(struct hv_vp *vp, u32 msr, u64 val);
 enum hv_action hv_hypercall(struct hv_vp *vp);

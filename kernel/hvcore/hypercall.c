@@ -22,9 +22,6 @@
 
 #define HV_HC_CODE		GENMASK_ULL(15, 0)
 #define HV_HC_FAST		BIT_ULL(16)
-#define HV_HC_REP_COUNT		GENMASK_ULL(43, 32)
-#define HV_HC_REP_START		GENMASK_ULL(59, 48)
-#define HV_HC_KNOWN		(HV_HC_CODE | HV_HC_FAST | HV_HC_REP_COUNT | HV_HC_REP_START)
 
 /* A GPA the TLFS allows for @len bytes of hypercall input or output. */
 static u16 hv_hc_gpa_ok(struct hv_partition *p, u64 gpa, u32 len)
@@ -99,7 +96,8 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 		return HV_RESUME;
 	}
 	vp->hypercalls++;
-	if (rcx & ~HV_HC_KNOWN) {
+	/* Unknown bits, or a rep count: none of these calls is a rep call. */
+	if (rcx & ~(HV_HC_CODE | HV_HC_FAST)) {
 		st = HVCORE_HV_STATUS_INVALID_HYPERCALL_INPUT;
 		goto out;
 	}
@@ -121,9 +119,6 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 		st = HVCORE_HV_STATUS_INVALID_HYPERCALL_CODE;
 		break;
 	}
-	/* None of these calls is a rep call. */
-	if (!st && (rcx & (HV_HC_REP_COUNT | HV_HC_REP_START)))
-		st = HVCORE_HV_STATUS_INVALID_HYPERCALL_INPUT;
 out:
 	vp->gpr[HVCORE_RAX] = st;
 	if (act == HV_BLOCK) {

@@ -159,8 +159,9 @@ long hv_msr_intercept_ioctl(struct hv_partition *p, void __user *uarg)
 		return -EINVAL;
 	}
 	for (i = 0; i < hv_nr_msr_passthrough; i++) {
-		if (m.msr == hv_msr_passthrough[i]) {
-			hv_bad_input("SET_MSR_INTERCEPT: MSR 0x%x is the guest's own (no exit)",
+		if (m.msr == hv_msr_passthrough[i] || m.msr == MSR_EFER ||
+		    m.msr == MSR_IA32_CR_PAT) {
+			hv_bad_input("SET_MSR_INTERCEPT: MSR 0x%x is kept by hvcore or the guest",
 				     m.msr);
 			return -EINVAL;
 		}

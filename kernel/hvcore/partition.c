@@ -492,8 +492,9 @@ static int hv_partition_start_locked(struct hv_partition *p)
 		hv_bad_input("CONTROL: %s guests are not supported yet", hv_arch->ext);
 		return -EOPNOTSUPP;
 	}
-	if (!p->mem.bytes) {
-		hv_bad_input("CONTROL: partition %u has no memory; CONFIGURE it first", p->id);
+	if (!p->mem.bytes || !p->nr_vps) {
+		hv_bad_input("CONTROL: partition %u has no memory or no VPs; CONFIGURE it first",
+			     p->id);
 		return -EINVAL;
 	}
 	ret = hv_npt_init(p);

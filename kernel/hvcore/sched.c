@@ -33,12 +33,13 @@
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/smpboot.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 
 #include "hvcore.h"
 
 static unsigned int slice_us = 10000;
-module_param(slice_us, uint, 0644);
+module_param(slice_us, uint, 0444);
 MODULE_PARM_DESC(slice_us, "VP time slice in microseconds (default 10000)");
 
 DEFINE_SPINLOCK(hv_sched_lock);
@@ -249,6 +250,9 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp)
 			hv_arch->run(vp, lp, hv_npt_root_pa(p));
 			t1 = local_clock();
 			hv_xcr0_exit(vp);
+			/* As KVM does: do not count on the world switch for DR7. */
+			if (hw_breakpoint_active())
+				hw_breakpoint_restore();
 			local_irq_enable();
 			vp->guest_ns += t1 - t0;
 			lp->guest_ns += t1 - t0;

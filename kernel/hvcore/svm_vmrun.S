@@ -4,8 +4,9 @@
  * "#VMEXIT").
  *
  * VMRUN itself saves and restores the host's CS, SS, RSP, RIP, RFLAGS,
- * CR0/3/4, EFER, GDTR, IDTR and DR7 (in the host save area of
- * VM_HSAVE_PA) and loads the guest's RAX, RSP, RIP, RFLAGS, control and
+ * CR0/3/4, EFER, GDTR and IDTR (in the host save area of VM_HSAVE_PA);
+ * the dispatcher restores the host's breakpoints after the exit when it
+ * has any (sched.c). VMRUN loads the guest's RAX, RSP, RIP, RFLAGS, control and
  * segment registers from the VMCB. Everything else is ours to switch:
  *
  *  - the other GPRs: loaded from and stored to hv_vp.gpr here;

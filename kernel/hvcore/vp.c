@@ -36,8 +36,6 @@ static void hv_vp_free(struct hv_vp *vp)
  */
 void hv_vp_reset(struct hv_vp *vp)
 {
-	void *fpu = hv_fpu_alloc();
-
 	memset(vp->gpr, 0, sizeof(vp->gpr));
 	vp->rip = 0xfff0;
 	vp->rflags = X86_EFLAGS_FIXED;
@@ -46,10 +44,7 @@ void hv_vp_reset(struct hv_vp *vp)
 	vp->exc_pending = false;
 	vp->nmi_pending = false;
 	vp->asid_gen = 0;
-	if (fpu) {
-		kfree(vp->xsave);
-		vp->xsave = fpu;
-	}
+	hv_fpu_reset(vp->xsave);
 	hv_arch->vp_reset(vp);
 }
 

@@ -178,7 +178,8 @@ struct hvcore_config {
  * @numa_node:	out: configured node or HVCORE_NODE_ANY
  * @pages_off_node: out: pages that had to come from another node
  * @vp_count:	out: virtual processors
- * @crash_reason: out: HVCORE_CRASH_* when @state is CRASHED, else 0
+ * @crash_reason: out: HVCORE_CRASH_* of the last crash, kept through STOP
+ *		until the next START; 0 if none
  * @crash_info:	out: detail for @crash_reason (see HVCORE_CRASH_*)
  * @crash_rip:	out: guest RIP of the VP that crashed the partition
  * @exit_code:	out: the code given to HVCORE_CONTROL_STOP (0 otherwise)
@@ -235,7 +236,6 @@ struct hvcore_load {
 #define HVCORE_CRASH_UNHANDLED		3	/* info: vendor exit code */
 #define HVCORE_CRASH_NO_WORKER		4	/* info: HVCORE_MSG_* that had nobody to serve it */
 #define HVCORE_CRASH_WORKER_GONE	5	/* the worker closed its fd with messages pending */
-#define HVCORE_CRASH_WORKER_ERROR	6	/* the worker completed a message with an error */
 
 /**
  * struct hvcore_segment - a segment register as the VP sees it
@@ -315,7 +315,8 @@ enum {
  * @cr8:	CR8 (task priority, 4 bits)
  * @efer:	EFER (LMA follows LME and CR0.PG on SET)
  * @dr6:	DR6
- * @dr7:	DR7
+ * @dr7:	DR7; guests have no debug registers (MOV DR is a #UD), so it
+ *		reads 0x400 and SET ignores it
  * @pat:	IA32_PAT
  * @star:	STAR
  * @lstar:	LSTAR
@@ -476,7 +477,7 @@ struct hvcore_cpuid_entry {
 #define HVCORE_MAX_CPUID_ENTRIES	256
 
 /**
- * struct hvcore_cpuid - HVCORE_SET_CPUID / HVCORE_GET_CPUID (partition off)
+ * struct hvcore_cpuid - HVCORE_SET_CPUID (partition off) / HVCORE_GET_CPUID
  * @size:	sizeof(struct hvcore_cpuid)
  * @flags:	must be 0
  * @count:	SET: entries at @entries (0 clears the policy); GET: in, room
@@ -505,7 +506,9 @@ struct hvcore_cpuid {
  * @size:	sizeof(struct hvcore_msr_intercept)
  * @flags:	must be 0
  * @msr:	MSR index whose reads and writes go to the worker
- *		(HVCORE_MSG_MSR) instead of hvcore's allow-list
+ *		(HVCORE_MSG_MSR) instead of hvcore's allow-list; not EFER, PAT
+ *		or an MSR the guest accesses without exits (-EINVAL); at most
+ *		HVCORE_MAX_MSR_INTERCEPTS of them (-ENOSPC)
  * @enable:	1 to forward, 0 to stop forwarding
  * @reserved:	must be 0
  */
@@ -522,7 +525,7 @@ struct hvcore_msr_intercept {
 
 /* Injection: struct hvcore_inject.type */
 #define HVCORE_INJECT_INTERRUPT	1	/* external interrupt @vector, when the guest can take it */
-#define HVCORE_INJECT_EXCEPTION	2	/* exception @vector (0-31) at the next entry */
+#define HVCORE_INJECT_EXCEPTION	2	/* exception @vector (0-31 but 2) at the next entry */
 #define HVCORE_INJECT_NMI	3
 
 /* struct hvcore_inject.flags */
@@ -555,8 +558,8 @@ struct hvcore_inject {
 #define HVCORE_INJECT_SIZE_VER0	56
 
 /*
- * Intercept messages, read(2) from a partition fd whose process called
- * HVCORE_ATTACH_WORKER. Each read returns whole messages (the buffer must
+ * Intercept messages, read(2) from the partition fd (the open file, not
+ * the process) that called HVCORE_ATTACH_WORKER. Each read returns whole messages (the buffer must
  * hold at least one); it blocks while the partition runs or is paused and
  * no message is queued (EAGAIN with O_NONBLOCK), and returns 0 once the
  * partition is off or crashed and nothing is queued. poll(2) gives POLLIN
@@ -570,7 +573,7 @@ struct hvcore_inject {
 #define HVCORE_MSG_CPUID	3	/* a CPUID leaf marked HVCORE_CPUID_FORWARD */
 #define HVCORE_MSG_MSR		4	/* an MSR registered with HVCORE_SET_MSR_INTERCEPT */
 #define HVCORE_MSG_GUEST_LOG	5	/* the guest-log hypercall; informational */
-#define HVCORE_MSG_STATE	6	/* the partition changed state; informational */
+#define HVCORE_MSG_STATE	6	/* the partition stopped or crashed; informational */
 
 #define HVCORE_MSG_F_COMPLETE	(1U << 0)	/* the VP waits for HVCORE_COMPLETE */
 #define HVCORE_MSG_F_WRITE	(1U << 1)	/* OUT, MMIO write, WRMSR */
@@ -641,7 +644,7 @@ struct hvcore_message {
 #define HVCORE_MESSAGE_SIZE_VER0	264
 
 /* struct hvcore_complete.flags */
-#define HVCORE_COMPLETE_GP	(1U << 0)	/* inject #GP(0) instead (MSR, CPUID) */
+#define HVCORE_COMPLETE_GP	(1U << 0)	/* the instruction raises #GP(0) instead */
 
 /**
  * struct hvcore_complete - HVCORE_COMPLETE: the worker's answer
@@ -697,12 +700,13 @@ struct hvcore_attach {
  * register convention: RCX = code [15:0] | fast [16] | rep count [43:32]
  * | rep start [59:48]; RDX = input GPA (or value when fast); R8 = output
  * GPA (or value); RAX = status [15:0] | reps completed [43:32].
- * Codes 0x8000-0x80ff are hvcore's own (Documentation/hypercalls.rst).
+ * Codes 0x7f00-0x7fff are hvcore's own, a range the TLFS leaves unused
+ * (its extended hypercalls start at 0x8001); Documentation/hypercalls.rst.
  */
 #define HVCORE_HVCALL_NOTIFY_LONG_SPIN_WAIT	0x0008
-#define HVCORE_HVCALL_NULL		0x8001	/* does nothing; fast */
-#define HVCORE_HVCALL_GET_VP_INDEX	0x8002	/* fast: RDX out; slow: u32 at output GPA */
-#define HVCORE_HVCALL_GUEST_LOG		0x8003	/* input GPA: u32 len, u32 0, bytes */
+#define HVCORE_HVCALL_NULL		0x7f01	/* does nothing; fast */
+#define HVCORE_HVCALL_GET_VP_INDEX	0x7f02	/* fast: RDX out; slow: u32 at output GPA */
+#define HVCORE_HVCALL_GUEST_LOG		0x7f03	/* input GPA: u32 len, u32 0, bytes */
 
 #define HVCORE_HV_STATUS_SUCCESS		0x0000
 #define HVCORE_HV_STATUS_INVALID_HYPERCALL_CODE	0x0002
