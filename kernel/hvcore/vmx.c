@@ -206,10 +206,10 @@ static void vmx_get_regs(struct hv_vp *vp, struct hvcore_regs *r)
 	const struct hvcore_regs *k = vp->arch;
 
 	size_t off = offsetof(struct hvcore_regs, seg);
+	size_t end = offsetof(struct hvcore_regs, xcr0);
 
-	/* Everything from the segments on; GPRs, RIP and RFLAGS are common. */
-	memcpy((u8 *)r + off, (const u8 *)k + off, sizeof(*r) - off);
-	memset(r->reserved, 0, sizeof(r->reserved));
+	/* Segments to XCR0 (exclusive): GPRs, RIP, RFLAGS and XCR0 are common. */
+	memcpy((u8 *)r + off, (const u8 *)k + off, end - off);
 }
 
 static int vmx_set_regs(struct hv_vp *vp, const struct hvcore_regs *r)
