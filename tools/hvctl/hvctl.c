@@ -44,12 +44,16 @@ static const char usage_text[] =
 	"                load FILE and start VP 0 at ADDR (default 0x7c00) in real mode\n"
 	"  pause NAME, resume NAME, stop NAME [--code N]\n"
 	"                control a partition's run state\n"
+	"  run NAME [--log FILE] [--start --image FILE ...]\n"
+	"                serve the partition's devices (UART at 0x3f8, exit port 0xf4)\n"
+	"                until it stops; --start starts it first (the usual use)\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json  print features, topology, list or show as one JSON object\n"
 	"  -h, --help  show this help\n"
 	"\n"
-	"Exit status: 0 success, 1 runtime error, 2 usage error.\n";
+	"Exit status: 0 success, 1 runtime error, 2 usage error; run: 3 the guest\n"
+	"exited with a non-zero code, 4 the partition crashed, 130/143 interrupted.\n";
 
 enum {
 	OPT_VPS = 256,
@@ -435,6 +439,7 @@ static const struct hvctl_command commands[] = {
 	{ "pause", hvctl_pause, true, 0 },
 	{ "resume", hvctl_resume, true, 0 },
 	{ "stop", hvctl_stop, true, HVCTL_OPT_CODE },
+	{ "run", hvctl_run, true, HVCTL_OPT_LOG | HVCTL_OPT_START | HVCTL_OPTS_START },
 	{ NULL, NULL, false, 0 },
 };
 

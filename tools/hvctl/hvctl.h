@@ -14,6 +14,10 @@
 #define HVCTL_EXIT_OK		0
 #define HVCTL_EXIT_ERROR	1	/* the command could not do its job */
 #define HVCTL_EXIT_USAGE	2	/* bad command line */
+#define HVCTL_EXIT_GUEST_CODE	3	/* run: the guest exited with a non-zero code */
+#define HVCTL_EXIT_CRASHED	4	/* run: the partition crashed */
+#define HVCTL_EXIT_SIGINT	130	/* run: interrupted by SIGINT */
+#define HVCTL_EXIT_SIGTERM	143	/* run: interrupted by SIGTERM */
 
 #define HVCORE_DEV_PATH		"/dev/hvcore"
 #define HVCORE_SYSFS_PATH	"/sys/kernel/hvcore"
@@ -97,5 +101,8 @@ int hvctl_start(const struct hvctl_args *args);
 int hvctl_pause(const struct hvctl_args *args);
 int hvctl_resume(const struct hvctl_args *args);
 int hvctl_stop(const struct hvctl_args *args);
+
+/* worker.c */
+int hvctl_run(const struct hvctl_args *args);
 
 #endif /* _HVCTL_H */
