@@ -416,7 +416,7 @@ static void show_table(const struct hvcore_partition_info *info,
 		printf("Crash RIP:      0x%llx\n", (unsigned long long)info->crash_rip);
 	}
 	printf("Exit code:      %u\n", info->exit_code);
-	printf("Memory:         %s (%llu pages of 4K, %llu 2M ranges in one chunk)\n", mem,
+	printf("Memory:         %s (%llu pages, %llu of its 2M ranges in 2M chunks)\n", mem,
 	       (unsigned long long)info->memory_pages, (unsigned long long)info->pages_2m);
 	if (info->numa_node == HVCORE_NODE_ANY)
 		printf("NUMA node:      any\n");

@@ -506,8 +506,9 @@ int hvctl_run(const struct hvctl_args *args)
 	}
 	ret = serve(w);
 	if (ret == HVCTL_EXIT_SIGINT || ret == HVCTL_EXIT_SIGTERM)
-		hvctl_err("detached from partition %s on %s; it goes on without a worker until its next intercept ('hvctl stop %s' stops it)",
-			  info.name, ret == HVCTL_EXIT_SIGINT ? "SIGINT" : "SIGTERM", info.name);
+		hvctl_err("detached from partition %s on %s; it keeps running, and crashes at its next device access unless 'hvctl run %s' serves it again ('hvctl stop %s' stops it)",
+			  info.name, ret == HVCTL_EXIT_SIGINT ? "SIGINT" : "SIGTERM", info.name,
+			  info.name);
 out:
 	if (w) {
 		fflush(w->out);
