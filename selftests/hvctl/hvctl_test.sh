@@ -33,6 +33,9 @@ P=hvctl-test
 num=0
 passed=0
 failed=0
+skipped=0
+skip_reason=
+guests=
 loaded=0
 rc=0
 
@@ -81,16 +84,26 @@ dump() {
 	fi
 }
 
-# run_test NAME FUNCTION: run one test and print its TAP line.
+# run_test NAME FUNCTION: run one test and print its TAP line. FUNCTION
+# returns 0 (pass), 4 (skip, saying why in $skip_reason) or else (fail).
 run_test() {
 	num=$((num + 1))
-	if "$2"; then
+	skip_reason=
+	"$2"
+	case $? in
+	0)
 		passed=$((passed + 1))
 		echo "ok $num $1"
-	else
+		;;
+	4)
+		skipped=$((skipped + 1))
+		echo "ok $num $1 # SKIP $skip_reason"
+		;;
+	*)
 		failed=$((failed + 1))
 		echo "not ok $num $1"
-	fi
+		;;
+	esac
 }
 
 # run_hvctl ARGS...: run hvctl; stdout in $out, stderr in $err, status in $rc.
@@ -377,6 +390,29 @@ t_no_command() {
 	expect_usage_error "missing command"
 }
 
+# need_guests: whether hvcore runs guests on this host (START is refused
+# with EOPNOTSUPP where the vendor's world switch is not written yet).
+# Probed once with a spinning guest on partition $P, which must be off.
+need_guests() {
+	if [ -z "$guests" ]; then
+		run_hvctl start "$P" --image "$tmp/spin.bin"
+		if [ "$rc" -eq 0 ]; then
+			guests=yes
+			run_hvctl stop "$P"
+			expect_status 0 || return 1
+		elif grep -qF "does not run guests on this host" "$err"; then
+			guests=no
+		else
+			diag "probing with 'hvctl start $P --image spin.bin':"
+			expect_status 0
+			return 1
+		fi
+	fi
+	[ "$guests" = yes ] && return 0
+	skip_reason="hvcore does not run guests on this host yet"
+	return 4
+}
+
 need_hello() {
 	[ -n "$HELLO" ] && [ -f "$HELLO" ] && return 0
 	diag "the demo guest hello.bin is not next to this script nor in the source tree:"
@@ -530,7 +566,9 @@ t_run_off() {
 }
 
 t_run_hello() {
-	need_module && need_hello || return 1
+	need_module || return 1
+	need_guests || return
+	need_hello || return 1
 	run_hvctl run "$P" --start --image "$HELLO"
 	expect_status 0 || return 1
 	expect_re "$out" '^Hello from an hvcore partition$' &&
@@ -539,6 +577,7 @@ t_run_hello() {
 
 t_show_after_run() {
 	need_module || return 1
+	need_guests || return
 	run_hvctl show "$P"
 	expect_status 0 || return 1
 	expect_field State off && expect_field "Exit code" 0 || return 1
@@ -548,6 +587,7 @@ t_show_after_run() {
 
 t_run_exit_code() {
 	need_module || return 1
+	need_guests || return
 	run_hvctl run "$P" --start --image "$tmp/exit7.bin"
 	expect_status 3 || return 1
 	expect_empty "$out" && expect_in "$err" "hvctl: partition $P exited with code 7" || return 1
@@ -562,7 +602,9 @@ t_run_exit_code() {
 }
 
 t_run_log() {
-	need_module && need_hello || return 1
+	need_module || return 1
+	need_guests || return
+	need_hello || return 1
 	rm -f "$tmp/serial.log"
 	run_hvctl run "$P" --log "$tmp/serial.log" --start --image "$HELLO"
 	expect_status 0 && expect_empty "$out" && expect_empty "$err" || return 1
@@ -572,6 +614,7 @@ t_run_log() {
 
 t_run_crash() {
 	need_module || return 1
+	need_guests || return
 	run_hvctl run "$P" --start --image "$tmp/triple.bin"
 	expect_status 4 || return 1
 	expect_empty "$out" && expect_in "$err" "hvctl: partition $P crashed: triple fault" ||
@@ -585,12 +628,14 @@ t_run_crash() {
 
 t_start_crashed() {
 	need_module || return 1
+	need_guests || return
 	run_hvctl start "$P" --image "$tmp/spin.bin"
 	expect_error "partition $P crashed (triple fault); 'hvctl stop $P' takes it back to off"
 }
 
 t_stop_crashed() {
 	need_module || return 1
+	need_guests || return
 	run_hvctl stop "$P"
 	expect_status 0 && expect_empty "$out" && expect_empty "$err" || return 1
 	run_hvctl show "$P"
@@ -612,6 +657,7 @@ wait_state() {
 
 t_run_sigterm() {
 	need_module || return 1
+	need_guests || return
 	: >"$out"
 	: >"$err"
 	"$HVCTL" run "$P" --start --image "$tmp/spin.bin" >"$out" 2>"$err" &
@@ -631,6 +677,7 @@ t_run_sigterm() {
 
 t_pause_resume() {
 	need_module || return 1
+	need_guests || return
 	run_hvctl pause "$P"
 	expect_status 0 && expect_empty "$err" || return 1
 	run_hvctl show "$P"
@@ -645,12 +692,14 @@ t_pause_resume() {
 
 t_delete_running() {
 	need_module || return 1
+	need_guests || return
 	run_hvctl delete "$P"
 	expect_error "partition $P is running; stop it first: hvctl stop $P"
 }
 
 t_stop_code() {
 	need_module || return 1
+	need_guests || return
 	run_hvctl stop "$P" --code 5
 	expect_status 0 && expect_empty "$err" || return 1
 	run_hvctl show "$P"
@@ -757,5 +806,5 @@ if [ "$num" -ne "$NTESTS" ]; then
 	diag "planned $NTESTS tests but ran $num"
 	failed=$((failed + 1))
 fi
-echo "# Totals: pass:$passed fail:$failed xfail:0 xpass:0 skip:0 error:0"
+echo "# Totals: pass:$passed fail:$failed xfail:0 xpass:0 skip:$skipped error:0"
 [ "$failed" -eq 0 ]

@@ -721,6 +721,9 @@ static int control(int fd, const struct hvcore_partition_info *info, __u32 op, _
 	}
 	if (err == ENODEV)
 		hvctl_err("partition %s was deleted meanwhile", info->name);
+	else if (err == EOPNOTSUPP)
+		hvctl_err("cannot %s partition %s: %s (hvcore does not run guests on this host's virtualization extension yet; dmesg says which)",
+			  control_names[op], info->name, strerror(err));
 	else if (err == ENOTTY)
 		hvctl_err("cannot %s partition %s: this hvcore module does not run partitions yet (HVCORE_CONTROL: %s); load a newer one",
 			  control_names[op], info->name, strerror(err));
