@@ -54,10 +54,13 @@ trap 'echo "# interrupted"; [ "$loaded" = 1 ] && rmmod hvcore; exit 1' INT TERM
 
 # Tiny real-mode guests, as bytes for 0x7c00:
 #   exit7:   in al,0x80; in al,0x80; mov al,7; out 0xf4,al; hlt
-#   triple:  lidt [0x7c10] (limit 0: no vector fits); int3
+#   triple:  lidt [0x7c06]; int3; at 0x7c06 a zero IDTR (limit 0: no
+#            vector fits, so int3 faults, and so does the fault: shutdown).
+#            The descriptor is part of the image: memory keeps what earlier
+#            guests left there.
 #   spin:    jmp $
 printf '\344\200\344\200\260\007\346\364\364' >"$tmp/exit7.bin"
-printf '\017\001\036\020\174\314' >"$tmp/triple.bin"
+printf '\017\001\036\006\174\314\000\000\000\000\000\000' >"$tmp/triple.bin"
 printf '\353\376' >"$tmp/spin.bin"
 
 # Bound every command when timeout(1) exists (busybox and coreutils agree
