@@ -25,7 +25,6 @@ if [ ! -f "$hello" ]; then
 fi
 step hvctl create demo --memory 1M
 step hvctl list
-echo "# the guest's serial output follows"
 step hvctl run demo --start --image "$hello"
 step hvctl show demo
 step hvctl delete demo
