@@ -845,8 +845,8 @@ static void real_mode_segment(struct hvcore_segment *s, __u16 selector, __u8 typ
 /*
  * VP 0 enters real mode at @entry: CS:IP = (entry >> 4 & 0xf000):(entry
  * & 0xffff), the data segments and SS equal to CS, SP = IP (the stack
- * grows down below the image), CR0 = ET, paging and long mode off. The
- * other registers keep the reset state the kernel gave them.
+ * grows down below the image), CR0 = ET, paging and long mode off, XCR0
+ * = x87. The other registers keep the reset state the kernel gave them.
  */
 static int set_real_mode_regs(int fd, const char *name, __u64 entry)
 {
@@ -890,6 +890,7 @@ static int set_real_mode_regs(int fd, const char *name, __u64 entry)
 	r.cr3 = 0;
 	r.cr4 = 0;
 	r.efer = 0;
+	r.xcr0 = 0x1;				/* x87 only, as at reset */
 	if (ioctl(fd, HVCORE_SET_REGS, &r)) {
 		hvctl_err("cannot set the real-mode registers of VP 0 of partition %s: ioctl HVCORE_SET_REGS failed: %s",
 			  name, strerror(errno));
