@@ -402,18 +402,28 @@ need_guests() {
 		if [ "$rc" -eq 0 ]; then
 			guests=yes
 			run_hvctl stop "$P"
-			expect_status 0 || return 1
+			expect_status 0 || guests=broken
 		elif grep -qF "does not run guests on this host" "$err"; then
 			guests=no
 		else
 			diag "probing with 'hvctl start $P --image spin.bin':"
 			expect_status 0
-			return 1
+			guests=broken
 		fi
 	fi
-	[ "$guests" = yes ] && return 0
-	skip_reason="hvcore does not run guests on this host yet"
-	return 4
+	case $guests in
+	yes)
+		return 0
+		;;
+	no)
+		skip_reason="hvcore does not run guests on this host yet"
+		return 4
+		;;
+	*)
+		diag "starting a guest failed (see the first test that tried)"
+		return 1
+		;;
+	esac
 }
 
 need_hello() {
