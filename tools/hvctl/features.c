@@ -6,7 +6,6 @@
  * table, the JSON keys and sysfs can be compared word for word.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -45,46 +44,12 @@ static const struct feature_name vmx_features[] = {
 /* Width of the first column: the longest feature name and a gap. */
 #define NAME_WIDTH	20
 
-static int open_device(void)
-{
-	int fd, err;
-
-	fd = open(HVCORE_DEV_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-
-	err = errno;
-	switch (err) {
-	case ENOENT:
-		if (hvctl_module_loaded()) {
-			hvctl_err("cannot open %s: %s (hvcore is loaded but the device node is missing; mount devtmpfs on /dev, or mknod it with the numbers in /sys/class/misc/hvcore/dev)",
-				  HVCORE_DEV_PATH, strerror(err));
-			break;
-		}
-		fallthrough;
-	case ENXIO:
-	case ENODEV:
-		hvctl_err("cannot open %s: %s (is the hvcore module loaded? try: modprobe hvcore)",
-			  HVCORE_DEV_PATH, strerror(err));
-		break;
-	case EACCES:
-	case EPERM:
-		hvctl_err("cannot open %s: %s (it is accessible to root only; run hvctl as root)",
-			  HVCORE_DEV_PATH, strerror(err));
-		break;
-	default:
-		hvctl_err("cannot open %s: %s", HVCORE_DEV_PATH, strerror(err));
-		break;
-	}
-	return -1;
-}
-
 static int get_info(struct hvcore_info *info)
 {
 	const char *hint = "";
 	int fd, err;
 
-	fd = open_device();
+	fd = hvctl_open_dev();
 	if (fd < 0)
 		return -1;
 
@@ -144,12 +109,13 @@ static void print_json(const struct hvcore_info *info,
 
 /**
  * hvctl_features() - the "features" command
- * @json: print one JSON object instead of a table
+ * @args: the command line; --json prints one JSON object instead of a table
  *
  * Return: exit status.
  */
-int hvctl_features(bool json)
+int hvctl_features(const struct hvctl_args *args)
 {
+	bool json = args->json;
 	const struct feature_name *names;
 	struct hvcore_info info;
 	const char *vendor;

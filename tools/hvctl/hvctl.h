@@ -8,22 +8,101 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <linux/hvcore.h>
+
 /* Exit statuses, documented in Documentation/hvctl.rst. */
 #define HVCTL_EXIT_OK		0
 #define HVCTL_EXIT_ERROR	1	/* the command could not do its job */
 #define HVCTL_EXIT_USAGE	2	/* bad command line */
+#define HVCTL_EXIT_GUEST_CODE	3	/* run: the guest exited with a non-zero code */
+#define HVCTL_EXIT_CRASHED	4	/* run: the partition crashed */
+#define HVCTL_EXIT_SIGINT	130	/* run: interrupted by SIGINT */
+#define HVCTL_EXIT_SIGTERM	143	/* run: interrupted by SIGTERM */
 
 #define HVCORE_DEV_PATH		"/dev/hvcore"
 #define HVCORE_SYSFS_PATH	"/sys/kernel/hvcore"
 
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define fallthrough		__attribute__((__fallthrough__))
+#define BIT(nr)			(1U << (nr))
+
+/* Options a command accepts: bits of struct hvctl_args.given. */
+#define HVCTL_OPT_JSON		BIT(0)
+#define HVCTL_OPT_MEMORY	BIT(1)
+#define HVCTL_OPT_VPS		BIT(2)
+#define HVCTL_OPT_NODE		BIT(3)
+#define HVCTL_OPT_IMAGE		BIT(4)
+#define HVCTL_OPT_ENTRY		BIT(5)
+#define HVCTL_OPT_LOAD		BIT(6)
+#define HVCTL_OPT_MODE		BIT(7)
+#define HVCTL_OPT_CODE		BIT(8)
+#define HVCTL_OPT_LOG		BIT(9)
+#define HVCTL_OPT_START		BIT(10)
+
+/* What "start" and "run --start" take. */
+#define HVCTL_OPTS_START	(HVCTL_OPT_IMAGE | HVCTL_OPT_ENTRY | HVCTL_OPT_LOAD | \
+				 HVCTL_OPT_MODE)
+
+/* Real-mode images start where a BIOS puts a boot sector. */
+#define HVCTL_REAL_MODE_ENTRY	0x7c00ULL
+
+/**
+ * struct hvctl_args - the command line, parsed
+ * @given:	HVCTL_OPT_* options that were given
+ * @json:	--json
+ * @target:	the NAME|ID operand, NULL when there is none
+ * @memory:	--memory, in bytes
+ * @vps:	--vps
+ * @node:	--node
+ * @image:	--image
+ * @entry:	--entry
+ * @load:	--load
+ * @mode:	--mode
+ * @code:	--code
+ * @log:	--log
+ */
+struct hvctl_args {
+	unsigned int given;
+	bool json;
+	const char *target;
+	unsigned long long memory;
+	unsigned int vps;
+	int node;
+	const char *image;
+	unsigned long long entry;
+	unsigned long long load;
+	const char *mode;
+	unsigned int code;
+	const char *log;
+};
 
 void __printf(1, 2) hvctl_err(const char *fmt, ...);
 int hvctl_read_file(const char *path, char *buf, size_t size);
 bool hvctl_module_loaded(void);
+int hvctl_open_dev(void);
 
-int hvctl_features(bool json);
-int hvctl_topology(bool json);
+int hvctl_features(const struct hvctl_args *args);
+int hvctl_topology(const struct hvctl_args *args);
+
+/* partition.c */
+const char *hvctl_state_name(unsigned int state);
+const char *hvctl_crash_name(unsigned int reason);
+int hvctl_open_partition(const char *target, struct hvcore_partition_info *info);
+int hvctl_get_partition_info(int fd, const char *target,
+			     struct hvcore_partition_info *info);
+void hvctl_print_crash(const struct hvcore_partition_info *info);
+int hvctl_start_partition(int fd, const struct hvcore_partition_info *info,
+			  const struct hvctl_args *args);
+int hvctl_list(const struct hvctl_args *args);
+int hvctl_show(const struct hvctl_args *args);
+int hvctl_create(const struct hvctl_args *args);
+int hvctl_delete(const struct hvctl_args *args);
+int hvctl_start(const struct hvctl_args *args);
+int hvctl_pause(const struct hvctl_args *args);
+int hvctl_resume(const struct hvctl_args *args);
+int hvctl_stop(const struct hvctl_args *args);
+
+/* worker.c */
+int hvctl_run(const struct hvctl_args *args);
 
 #endif /* _HVCTL_H */

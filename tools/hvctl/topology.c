@@ -390,11 +390,11 @@ static void print_json(const struct topology *t)
 
 /**
  * hvctl_topology() - the "topology" command
- * @json: print one JSON object instead of tables
+ * @args: the command line; --json prints one JSON object instead of tables
  *
  * Return: exit status.
  */
-int hvctl_topology(bool json)
+int hvctl_topology(const struct hvctl_args *args)
 {
 	struct topology t = { 0 };
 	int ret = HVCTL_EXIT_ERROR;
@@ -404,7 +404,7 @@ int hvctl_topology(bool json)
 
 	if (collect_lps(&t) || collect_nodes(&t))
 		goto out;
-	if (json)
+	if (args->json)
 		print_json(&t);
 	else if (print_table(&t))
 		goto out;
