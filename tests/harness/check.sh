@@ -47,6 +47,7 @@ make -s -C "$top/tools/hvctl"
 make -s -C "$top/selftests/hvcore" KSFT_INC="$cache/linux-src/tools/testing/selftests"
 cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" "$top/selftests/hvcore/partition_test" \
 	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$out/tools/"
+cp "$top/tools/hvctl/demo/hello.bin" "$out/tools/"
 
 build_modules() {
 	local k=$1 abi bdir
