@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvcore bench: what kvm_bench and hv_bench share. guest_setup.c builds
+ * the guest (memory image and register state, in neutral form that each
+ * harness converts to its ABI); bench_main.c runs the benchmarks and
+ * prints TAP and one "BENCH <impl> <name> ns=<per round trip>" line each.
+ */
+#ifndef HVBENCH_BENCH_H
+#define HVBENCH_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guests/guest.h"
+
+enum { BENCH_CPUID, BENCH_HYPERCALL, BENCH_IO, BENCH_HLT, BENCH_NR };
+
+struct bench_guest {
+	const char *name;		/* cpuid, hypercall, io, hlt */
+	const char *what;		/* for people */
+	const unsigned char *start;	/* the program, position independent */
+	const unsigned char *end;
+	unsigned long rounds;		/* default measured round trips */
+};
+
+extern const struct bench_guest bench_guests[BENCH_NR];
+
+/* A segment register as both ABIs describe it. */
+struct bench_seg {
+	uint64_t base;
+	uint32_t limit;
+	uint16_t selector;
+	uint8_t type, s, dpl, present, l, db, g, unusable;
+};
+
+/* The VP's state at entry; everything else stays at reset values. */
+struct bench_cpu {
+	uint64_t rip, rsp, rflags;
+	uint64_t r14, r15;		/* warm-up and measured round trips */
+	uint64_t cr0, cr3, cr4, efer;
+	struct bench_seg cs, data, tr, ldt;	/* data: DS, ES, FS, GS, SS */
+	uint64_t gdt_base, idt_base;
+	uint16_t gdt_limit, idt_limit;
+};
+
+/* Write page tables, GDT, IDT, TSS and @g's program into @mem, which
+ * holds GUEST_MEM_SIZE bytes (zeroed here first). */
+void guest_build(void *mem, const struct bench_guest *g);
+
+/* 64-bit long mode, CPL 0, interrupts off, entering the program. */
+void guest_cpu(struct bench_cpu *cpu, unsigned long warmup, unsigned long rounds);
+
+/* What one run observed: host CLOCK_MONOTONIC at the START and DONE
+ * exits, and EAX as written to BENCH_PORT_DONE. */
+struct bench_run {
+	uint64_t t_start, t_done;
+	uint32_t done_eax;
+	char why[200];			/* failure or skip reason */
+};
+
+#define BENCH_SKIP	1		/* a run() result: not available here */
+
+struct bench_impl {
+	const char *name;
+	/* 0, BENCH_SKIP (nothing runs; why says so) or -errno */
+	int (*init)(char *why, size_t len);
+	/* 0, BENCH_SKIP or -errno, with @run->why filled in */
+	int (*run)(const struct bench_guest *g, unsigned long warmup,
+		   unsigned long rounds, struct bench_run *run);
+	/* EAX the last hypercall must return, or 0 if it does not matter */
+	int (*check)(const struct bench_guest *g, uint32_t eax, char *why, size_t len);
+};
+
+uint64_t bench_now_ns(void);
+
+/* main() of both programs. */
+int bench_main(const struct bench_impl *impl, int argc, char **argv);
+
+#endif /* HVBENCH_BENCH_H */

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvcore bench: the driver both harnesses share.
+ *
+ *   kvm_bench|hv_bench [-n ROUNDS] [-w WARMUP] [cpuid|hypercall|io|hlt]...
+ *
+ * Prints TAP (one result per benchmark; "# SKIP" when the hypervisor
+ * cannot run it yet) and, per benchmark that ran, a line
+ *   BENCH <impl> <name> ns=<ns per round trip> rounds=<n>
+ * The time is the host's CLOCK_MONOTONIC between the guest's START and
+ * DONE exits, divided by the round trips between them. Benchmarks report;
+ * they never judge a time.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define DEFAULT_WARMUP	100
+
+uint64_t bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s [-n ROUNDS] [-w WARMUP] [cpuid|hypercall|io|hlt]...\n",
+		prog);
+	exit(2);
+}
+
+static unsigned long count_arg(const char *prog, const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || !v)
+		usage(prog);
+	return v;
+}
+
+int bench_main(const struct bench_impl *impl, int argc, char **argv)
+{
+	unsigned long rounds = 0, warmup = DEFAULT_WARMUP;
+	int selected[BENCH_NR], nsel = 0, failed = 0, ran = 0;
+	char why[200] = "";
+	int i, opt, ret, avail;
+
+	while ((opt = getopt(argc, argv, "n:w:h")) != -1) {
+		switch (opt) {
+		case 'n':
+			rounds = count_arg(argv[0], optarg);
+			break;
+		case 'w':
+			warmup = count_arg(argv[0], optarg);
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	for (; optind < argc; optind++) {
+		for (i = 0; i < BENCH_NR; i++)
+			if (!strcmp(argv[optind], bench_guests[i].name))
+				break;
+		if (i == BENCH_NR)
+			usage(argv[0]);
+		selected[nsel++] = i;
+	}
+	if (!nsel)
+		for (i = 0; i < BENCH_NR; i++)
+			selected[nsel++] = i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..%d\n", nsel);
+	avail = impl->init(why, sizeof(why));
+	for (i = 0; i < nsel; i++) {
+		const struct bench_guest *g = &bench_guests[selected[i]];
+		unsigned long n = rounds ? rounds : g->rounds;
+		struct bench_run run = { 0 };
+		double ns;
+
+		if (avail) {
+			printf("%s %d %s %s # %s%s\n", avail < 0 ? "not ok" : "ok", i + 1,
+			       impl->name, g->name, avail < 0 ? "" : "SKIP ", why);
+			failed += avail < 0;
+			continue;
+		}
+		ret = impl->run(g, warmup, n, &run);
+		if (!ret && impl->check)
+			ret = impl->check(g, run.done_eax, run.why, sizeof(run.why));
+		if (ret == BENCH_SKIP) {
+			printf("ok %d %s %s # SKIP %s\n", i + 1, impl->name, g->name, run.why);
+			continue;
+		}
+		if (ret) {
+			printf("not ok %d %s %s # %s\n", i + 1, impl->name, g->name, run.why);
+			failed++;
+			continue;
+		}
+		ns = (double)(run.t_done - run.t_start) / n;
+		printf("# %s %s (%s): %lu round trips in %" PRIu64 " ns, last EAX 0x%x\n",
+		       impl->name, g->name, g->what, n, run.t_done - run.t_start,
+		       run.done_eax);
+		printf("BENCH %s %s ns=%.1f rounds=%lu\n", impl->name, g->name, ns, n);
+		printf("ok %d %s %s\n", i + 1, impl->name, g->name);
+		ran++;
+	}
+	if (failed)
+		return 1;
+	return ran ? 0 : 4;	/* 4: kselftest's "skip" */
+}
