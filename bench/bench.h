@@ -8,10 +8,13 @@
 #ifndef HVBENCH_BENCH_H
 #define HVBENCH_BENCH_H
 
+#include <linux/types.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "guests/guest.h"
+
+#define BIT_ULL(n)	(1ULL << (n))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 enum { BENCH_CPUID, BENCH_HYPERCALL, BENCH_IO, BENCH_HLT, BENCH_NR };
 
@@ -27,34 +30,38 @@ extern const struct bench_guest bench_guests[BENCH_NR];
 
 /* A segment register as both ABIs describe it. */
 struct bench_seg {
-	uint64_t base;
-	uint32_t limit;
-	uint16_t selector;
-	uint8_t type, s, dpl, present, l, db, g, unusable;
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u8 type, s, dpl, present, l, db, g, unusable;
 };
 
 /* The VP's state at entry; everything else stays at reset values. */
 struct bench_cpu {
-	uint64_t rip, rsp, rflags;
-	uint64_t r14, r15;		/* warm-up and measured round trips */
-	uint64_t cr0, cr3, cr4, efer;
+	__u64 rip, rsp, rflags;
+	__u64 r14, r15;		/* warm-up and measured round trips */
+	__u64 cr0, cr3, cr4, efer;
 	struct bench_seg cs, data, tr, ldt;	/* data: DS, ES, FS, GS, SS */
-	uint64_t gdt_base, idt_base;
-	uint16_t gdt_limit, idt_limit;
+	__u64 gdt_base, idt_base;
+	__u16 gdt_limit, idt_limit;
 };
 
-/* Write page tables, GDT, IDT, TSS and @g's program into @mem, which
- * holds GUEST_MEM_SIZE bytes (zeroed here first). */
+/*
+ * Write page tables, GDT, IDT, TSS and @g's program into @mem, which
+ * holds GUEST_MEM_SIZE bytes (zeroed here first).
+ */
 void guest_build(void *mem, const struct bench_guest *g);
 
 /* 64-bit long mode, CPL 0, interrupts off, entering the program. */
 void guest_cpu(struct bench_cpu *cpu, unsigned long warmup, unsigned long rounds);
 
-/* What one run observed: host CLOCK_MONOTONIC at the START and DONE
- * exits, and EAX as written to BENCH_PORT_DONE. */
+/*
+ * What one run observed: host CLOCK_MONOTONIC at the START and DONE
+ * exits, and EAX as written to BENCH_PORT_DONE.
+ */
 struct bench_run {
-	uint64_t t_start, t_done;
-	uint32_t done_eax;
+	__u64 t_start, t_done;
+	__u32 done_eax;
 	char why[200];			/* failure or skip reason */
 };
 
@@ -68,10 +75,10 @@ struct bench_impl {
 	int (*run)(const struct bench_guest *g, unsigned long warmup,
 		   unsigned long rounds, struct bench_run *run);
 	/* EAX the last hypercall must return, or 0 if it does not matter */
-	int (*check)(const struct bench_guest *g, uint32_t eax, char *why, size_t len);
+	int (*check)(const struct bench_guest *g, __u32 eax, char *why, size_t len);
 };
 
-uint64_t bench_now_ns(void);
+__u64 bench_now_ns(void);
 
 /* main() of both programs. */
 int bench_main(const struct bench_impl *impl, int argc, char **argv);

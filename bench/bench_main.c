@@ -12,7 +12,6 @@
  * they never judge a time.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,15 +22,15 @@
 
 #define DEFAULT_WARMUP	100
 
-uint64_t bench_now_ns(void)
+__u64 bench_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void usage(const char *prog)
+static void print_usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s [-n ROUNDS] [-w WARMUP] [cpuid|hypercall|io|hlt]...\n",
 		prog);
@@ -46,7 +45,7 @@ static unsigned long count_arg(const char *prog, const char *s)
 	errno = 0;
 	v = strtoul(s, &end, 0);
 	if (errno || *end || !v)
-		usage(prog);
+		print_usage(prog);
 	return v;
 }
 
@@ -66,7 +65,7 @@ int bench_main(const struct bench_impl *impl, int argc, char **argv)
 			warmup = count_arg(argv[0], optarg);
 			break;
 		default:
-			usage(argv[0]);
+			print_usage(argv[0]);
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -74,7 +73,7 @@ int bench_main(const struct bench_impl *impl, int argc, char **argv)
 			if (!strcmp(argv[optind], bench_guests[i].name))
 				break;
 		if (i == BENCH_NR)
-			usage(argv[0]);
+			print_usage(argv[0]);
 		selected[nsel++] = i;
 	}
 	if (!nsel)
@@ -109,8 +108,9 @@ int bench_main(const struct bench_impl *impl, int argc, char **argv)
 			continue;
 		}
 		ns = (double)(run.t_done - run.t_start) / n;
-		printf("# %s %s (%s): %lu round trips in %" PRIu64 " ns, last EAX 0x%x\n",
-		       impl->name, g->name, g->what, n, run.t_done - run.t_start,
+		printf("# %s %s (%s): %lu round trips in %llu ns, last EAX 0x%x\n",
+		       impl->name, g->name, g->what, n,
+		       (unsigned long long)(run.t_done - run.t_start),
 		       run.done_eax);
 		printf("BENCH %s %s ns=%.1f rounds=%lu\n", impl->name, g->name, ns, n);
 		printf("ok %d %s %s\n", i + 1, impl->name, g->name);

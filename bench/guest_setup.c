@@ -30,19 +30,19 @@ const struct bench_guest bench_guests[BENCH_NR] = {
 };
 
 /* Page-table entry bits */
-#define PTE_P		(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_PS		(1ULL << 7)
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_PS		BIT_ULL(7)
 
 /* Control-register and EFER bits */
-#define CR0_PE		(1ULL << 0)
-#define CR0_MP		(1ULL << 1)
-#define CR0_ET		(1ULL << 4)
-#define CR0_NE		(1ULL << 5)
-#define CR0_PG		(1ULL << 31)
-#define CR4_PAE		(1ULL << 5)
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
+#define CR0_PE		BIT_ULL(0)
+#define CR0_MP		BIT_ULL(1)
+#define CR0_ET		BIT_ULL(4)
+#define CR0_NE		BIT_ULL(5)
+#define CR0_PG		BIT_ULL(31)
+#define CR4_PAE		BIT_ULL(5)
+#define EFER_LME	BIT_ULL(8)
+#define EFER_LMA	BIT_ULL(10)
 
 /* Descriptor types (S = 1: code/data, S = 0: system) */
 #define TYPE_CODE_XRA	0xb	/* execute/read, accessed */
@@ -52,21 +52,21 @@ const struct bench_guest bench_guests[BENCH_NR] = {
 #define TYPE_INTR_GATE	0xe
 #define TSS_LIMIT	0x67
 
-static void put64(void *mem, uint64_t gpa, uint64_t v)
+static void put64(void *mem, __u64 gpa, __u64 v)
 {
 	memcpy((char *)mem + gpa, &v, sizeof(v));
 }
 
 /* An 8-byte code or data descriptor (limit 0xfffff, 4 KiB granular). */
-static uint64_t seg_desc(const struct bench_seg *s)
+static __u64 seg_desc(const struct bench_seg *s)
 {
-	uint64_t limit = s->limit >> (s->g ? 12 : 0);
+	__u64 limit = s->limit >> (s->g ? 12 : 0);
 
 	return (limit & 0xffff) | (s->base & 0xffffff) << 16 |
-	       (uint64_t)s->type << 40 | (uint64_t)s->s << 44 |
-	       (uint64_t)s->dpl << 45 | (uint64_t)s->present << 47 |
-	       ((limit >> 16) & 0xf) << 48 | (uint64_t)s->l << 53 |
-	       (uint64_t)s->db << 54 | (uint64_t)s->g << 55 |
+	       (__u64)s->type << 40 | (__u64)s->s << 44 |
+	       (__u64)s->dpl << 45 | (__u64)s->present << 47 |
+	       ((limit >> 16) & 0xf) << 48 | (__u64)s->l << 53 |
+	       (__u64)s->db << 54 | (__u64)s->g << 55 |
 	       ((s->base >> 24) & 0xff) << 56;
 }
 
@@ -94,7 +94,7 @@ static struct bench_seg tss_seg(void)
 void guest_build(void *mem, const struct bench_guest *g)
 {
 	struct bench_seg code = code_seg(), data = data_seg(), tss = tss_seg();
-	uint64_t handler;
+	__u64 handler;
 	int v;
 
 	memset(mem, 0, GUEST_MEM_SIZE);
@@ -112,8 +112,8 @@ void guest_build(void *mem, const struct bench_guest *g)
 	for (v = 0; v < 256; v++) {
 		handler = GUEST_CODE + (v < 32 ? GUEST_OFF_FAULT : GUEST_OFF_IRET);
 		put64(mem, GUEST_IDT + v * 16,
-		      (handler & 0xffff) | (uint64_t)GUEST_SEL_CODE << 16 |
-		      (uint64_t)TYPE_INTR_GATE << 40 | 1ULL << 47 |
+		      (handler & 0xffff) | (__u64)GUEST_SEL_CODE << 16 |
+		      (__u64)TYPE_INTR_GATE << 40 | 1ULL << 47 |
 		      ((handler >> 16) & 0xffff) << 48);
 		put64(mem, GUEST_IDT + v * 16 + 8, handler >> 32);
 	}

@@ -24,15 +24,17 @@
 
 static int hv_fd = -1;
 
-/* -errno of the call @name that just failed, with @run->why saying which;
- * ENOTTY and friends mean this hvcore does not have the operation yet:
- * a skip. */
+/*
+ * -errno of the call @name that just failed, with @run->why saying which;
+ * ENOTTY or EOPNOTSUPP mean this hvcore does not have the operation yet:
+ * a skip.
+ */
 static int hv_err(const char *name, struct bench_run *run)
 {
 	int err = errno;
 
 	snprintf(run->why, sizeof(run->why), "%s: %s", name, strerror(err));
-	if (err == ENOTTY || err == EOPNOTSUPP || err == ENOSYS)
+	if (err == ENOTTY || err == EOPNOTSUPP)
 		return BENCH_SKIP;
 	return -err;
 }
@@ -79,7 +81,7 @@ static int set_cpu(int pfd, unsigned long warmup, unsigned long rounds,
 	regs.rip = cpu.rip;
 	regs.rflags = cpu.rflags;
 	to_hv_seg(&regs.seg[HVCORE_CS], &cpu.cs);
-	for (i = 0; i < sizeof(data_segs) / sizeof(data_segs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(data_segs); i++)
 		to_hv_seg(&regs.seg[data_segs[i]], &cpu.data);
 	to_hv_seg(&regs.seg[HVCORE_TR], &cpu.tr);
 	to_hv_seg(&regs.seg[HVCORE_LDTR], &cpu.ldt);
@@ -113,7 +115,7 @@ static void *injector_main(void *arg)
 		.size = sizeof(irq), .vp = 0, .type = HVCORE_INJECT_INTERRUPT,
 		.vector = BENCH_VECTOR,
 	};
-	uint64_t injected_at = 0;
+	__u64 injected_at = 0;
 
 	while (!atomic_load(&inj->stop)) {
 		struct hvcore_vp_info info = { .size = sizeof(info), .vp = 0 };
@@ -198,7 +200,7 @@ static int worker_loop(int pfd, struct bench_run *run)
 				break;
 			case BENCH_PORT_DONE:
 				run->t_done = bench_now_ns();
-				run->done_eax = (uint32_t)m->io.data;
+				run->done_eax = (__u32)m->io.data;
 				return 0;
 			default:
 				snprintf(run->why, sizeof(run->why),
@@ -319,7 +321,7 @@ static int hv_init(char *why, size_t len)
 	return 0;
 }
 
-static int hv_check(const struct bench_guest *g, uint32_t eax, char *why, size_t len)
+static int hv_check(const struct bench_guest *g, __u32 eax, char *why, size_t len)
 {
 	if (g != &bench_guests[BENCH_HYPERCALL] ||
 	    (eax & 0xffff) == HVCORE_HV_STATUS_SUCCESS)

@@ -142,8 +142,10 @@ static int run_loop(int vcpu, struct kvm_run *kr, struct bench_run *run)
 			}
 			break;
 		case KVM_EXIT_HLT:
-			/* RIP is past the HLT; IF is set, so it is delivered
-			 * at the next entry. */
+			/*
+			 * RIP is past the HLT and IF is set: KVM delivers
+			 * the interrupt at the next entry.
+			 */
 			if (ioctl(vcpu, KVM_INTERRUPT, &irq))
 				return fail(run, "KVM_INTERRUPT");
 			break;
@@ -230,9 +232,9 @@ static int kvm_init(char *why, size_t len)
 	return 0;
 }
 
-static int kvm_check(const struct bench_guest *g, uint32_t eax, char *why, size_t len)
+static int kvm_check(const struct bench_guest *g, __u32 eax, char *why, size_t len)
 {
-	if (g != &bench_guests[BENCH_HYPERCALL] || eax == (uint32_t)-KVM_ENOSYS)
+	if (g != &bench_guests[BENCH_HYPERCALL] || eax == (__u32)-KVM_ENOSYS)
 		return 0;
 	snprintf(why, len, "VMMCALL returned 0x%x, want -KVM_ENOSYS", eax);
 	return -EIO;

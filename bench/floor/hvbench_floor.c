@@ -201,8 +201,10 @@ static __always_inline void floor_vmrun(unsigned long vmcb_pa)
 		       "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15");
 }
 
-/* Run @n CPUID round trips; the first exit that is not CPUID (nor a
- * physical interrupt, NMI or SMI, which are simply resumed) ends it. */
+/*
+ * Run @n CPUID round trips; the first exit that is not CPUID (nor a
+ * physical interrupt, NMI or SMI, which are simply resumed) ends it.
+ */
 static u64 floor_loop(void *vmcb, unsigned long vmcb_pa, unsigned int n)
 {
 	u64 code = EXIT_CPUID;
@@ -272,7 +274,7 @@ static int __init floor_init(void)
 	if (efer & EFER_SVME) {
 		local_irq_restore(flags);
 		put_cpu();
-		pr_info("SVM is already on on CPU %d (hvcore or kvm holds it): not measuring\n",
+		pr_info("CPU %d already has SVM on (hvcore or kvm holds it): not measuring\n",
 			cpu);
 		ret = -EBUSY;
 		goto out;

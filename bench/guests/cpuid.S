@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* CPUID leaf 0: an exit both hypervisors answer in the kernel. */
-#include "guest.h"
+#include "guest.inc"
 
 GUEST_HEADER cpuid
 1:	xor %eax, %eax

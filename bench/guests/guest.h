@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * hvcore bench: what the guest programs and the two harnesses agree on.
- * Included by the guests (assembler) and by guest_setup.c (C).
+ * Included by the guests (through guest.inc) and by guest_setup.c.
  *
  * Guest-physical layout, set up by guest_setup.c (2 MiB of memory, one
  * 2 MiB identity page):
@@ -51,51 +51,4 @@
 /* hvcore's null fast hypercall: code 0x8001, fast bit 16 */
 #define BENCH_HVCALL_NULL_FAST	0x18001
 
-#ifdef __ASSEMBLER__
-
-/*
- * Start of a guest program: a jump over the two handlers to the common
- * main sequence, which calls .Lbody (the file's loop: R13 round trips,
- * R13 >= 1, then RET) for the warm-up and for the measurement.
- */
-.macro GUEST_HEADER name
-	.section .rodata.guest_\name, "a"
-	.balign 16
-	.globl guest_\name\()_start
-guest_\name\()_start:
-	jmp .Lmain
-	.balign 16, 0xcc
-	/* GUEST_OFF_IRET: the injected interrupt needs nothing but a return */
-	iretq
-	.balign 16, 0xcc
-	/* GUEST_OFF_FAULT: report and stop; the vector is not known here */
-	mov $BENCH_PORT_FAULT, %dx
-	out %al, %dx
-1:	cli
-	hlt
-	jmp 1b
-	.balign 16, 0xcc
-.Lmain:
-	mov %r14, %r13
-	call .Lbody
-	mov $BENCH_PORT_START, %dx
-	out %al, %dx
-	mov %r15, %r13
-	call .Lbody
-	mov $BENCH_PORT_DONE, %dx
-	out %eax, %dx
-2:	cli
-	hlt
-	jmp 2b
-.Lbody:
-.endm
-
-.macro GUEST_FOOTER name
-	.globl guest_\name\()_end
-guest_\name\()_end:
-	.previous
-	.section .note.GNU-stack, "", @progbits
-.endm
-
-#endif /* __ASSEMBLER__ */
 #endif /* HVBENCH_GUEST_H */

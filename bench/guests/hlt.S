@@ -4,7 +4,7 @@
  * in the IRETQ handler and returns after the HLT. STI's interrupt shadow
  * covers the HLT, so the wake-up cannot slip in between.
  */
-#include "guest.h"
+#include "guest.inc"
 
 GUEST_HEADER hlt
 1:	sti

@@ -6,7 +6,7 @@
  * in the kernel; EAX of the last call reaches the host through
  * BENCH_PORT_DONE.
  */
-#include "guest.h"
+#include "guest.inc"
 
 GUEST_HEADER hypercall
 1:	xor %eax, %eax
