@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "guests/guest.h"
 
@@ -63,6 +64,7 @@ struct bench_run {
 	__u64 t_start, t_done;
 	__u32 done_eax;
 	char why[200];			/* failure or skip reason */
+	char note[240];			/* what else the hypervisor counted */
 };
 
 #define BENCH_SKIP	1		/* a run() result: not available here */
@@ -78,7 +80,13 @@ struct bench_impl {
 	int (*check)(const struct bench_guest *g, __u32 eax, char *why, size_t len);
 };
 
-__u64 bench_now_ns(void);
+static inline __u64 bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 /* main() of both programs. */
 int bench_main(const struct bench_impl *impl, int argc, char **argv);

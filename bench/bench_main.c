@@ -15,20 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
 
 #define DEFAULT_WARMUP	100
-
-__u64 bench_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void print_usage(const char *prog)
 {
@@ -112,6 +103,8 @@ int bench_main(const struct bench_impl *impl, int argc, char **argv)
 		       impl->name, g->name, g->what, n,
 		       (unsigned long long)(run.t_done - run.t_start),
 		       run.done_eax);
+		if (run.note[0])
+			printf("# %s %s: %s\n", impl->name, g->name, run.note);
 		printf("BENCH %s %s ns=%.1f rounds=%lu\n", impl->name, g->name, ns, n);
 		printf("ok %d %s %s\n", i + 1, impl->name, g->name);
 		ran++;

@@ -154,6 +154,37 @@ static int crashed(int pfd, struct bench_run *run)
 	return -EIO;
 }
 
+static int vp_info(int pfd, struct hvcore_vp_info *info, struct bench_run *run)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->vp = 0;
+	return hv_ioctl(pfd, HVCORE_VP_INFO, info, "HVCORE_VP_INFO", run);
+}
+
+/* hvcore's own counters over the measured interval, per round trip. */
+static void note_counters(const struct hvcore_vp_info *a, const struct hvcore_vp_info *b,
+			  unsigned long rounds, struct bench_run *run)
+{
+	static const char * const names[HVCORE_NR_EXIT_KINDS] = {
+		"cpuid", "msr", "io", "mmio", "npf", "hlt", "hypercall",
+		"intr_window", "extint", "nmi", "exception", "other",
+	};
+	size_t len;
+	int i;
+
+	len = snprintf(run->note, sizeof(run->note),
+		       "per round trip: %.2f dispatches, guest %.0f ns of %.0f ns dispatched; exits",
+		       (double)(b->dispatches - a->dispatches) / rounds,
+		       (double)(b->guest_ns - a->guest_ns) / rounds,
+		       (double)(b->total_ns - a->total_ns) / rounds);
+	for (i = 0; i < HVCORE_NR_EXIT_KINDS && len < sizeof(run->note); i++)
+		if (b->exits[i] != a->exits[i])
+			len += snprintf(run->note + len, sizeof(run->note) - len,
+					" %s %.2f", names[i],
+					(double)(b->exits[i] - a->exits[i]) / rounds);
+}
+
 static int complete(int pfd, const struct hvcore_message *m, struct bench_run *run)
 {
 	struct hvcore_complete c = { .size = sizeof(c), .seq = m->seq };
@@ -161,9 +192,14 @@ static int complete(int pfd, const struct hvcore_message *m, struct bench_run *r
 	return hv_ioctl(pfd, HVCORE_COMPLETE, &c, "HVCORE_COMPLETE", run);
 }
 
-/* Serve the messages until the guest writes BENCH_PORT_DONE. */
-static int worker_loop(int pfd, struct bench_run *run)
+/*
+ * Serve the messages until the guest writes BENCH_PORT_DONE. The VP's
+ * counters are read while it waits at START (before the clock starts)
+ * and at DONE (after it stopped).
+ */
+static int worker_loop(int pfd, unsigned long rounds, struct bench_run *run)
 {
+	struct hvcore_vp_info at_start, at_done;
 	struct hvcore_message msgs[HV_MSGS];
 	ssize_t got;
 	int i, n, ret;
@@ -194,6 +230,9 @@ static int worker_loop(int pfd, struct bench_run *run)
 			}
 			switch (m->io.port) {
 			case BENCH_PORT_START:
+				ret = vp_info(pfd, &at_start, run);
+				if (ret)
+					return ret;
 				run->t_start = bench_now_ns();
 				break;
 			case BENCH_PORT_IO:
@@ -201,7 +240,10 @@ static int worker_loop(int pfd, struct bench_run *run)
 			case BENCH_PORT_DONE:
 				run->t_done = bench_now_ns();
 				run->done_eax = (__u32)m->io.data;
-				return 0;
+				ret = vp_info(pfd, &at_done, run);
+				if (!ret)
+					note_counters(&at_start, &at_done, rounds, run);
+				return ret;
 			default:
 				snprintf(run->why, sizeof(run->why),
 					 "guest wrote port 0x%x (0x%x: exception) at RIP 0x%llx",
@@ -256,7 +298,7 @@ static int run_partition(int pfd, const struct bench_guest *g, unsigned long war
 	}
 	ret = hv_ioctl(pfd, HVCORE_CONTROL, &ctl, "HVCORE_CONTROL_START", run);
 	if (!ret)
-		ret = worker_loop(pfd, run);
+		ret = worker_loop(pfd, rounds, run);
 
 	ctl.op = HVCORE_CONTROL_STOP;
 	if (ioctl(pfd, HVCORE_CONTROL, &ctl) && errno != EALREADY && !ret) {
