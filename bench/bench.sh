@@ -6,6 +6,7 @@
 #   bench.sh floor    load hvbench_floor.ko: it measures and refuses to stay
 #   bench.sh hvcore   load hvcore, run hv_bench, unload hvcore
 #   bench.sh kvm      load kvm + kvm_amd, run kvm_bench, unload them
+#   bench.sh ref      the host's own syscall and thread-handoff costs
 #   bench.sh table    print the table of what the steps measured
 # Each step appends "BENCH <impl> <name> ns=<per round trip> rounds=<n>"
 # lines to $RESULTS. Nothing here judges a time.
@@ -82,6 +83,14 @@ step_kvm() {
 	return $rc
 }
 
+step_ref() {
+	"$here/ref_bench" >/tmp/ref_bench.out 2>&1
+	rc=$?
+	cat /tmp/ref_bench.out
+	grep '^BENCH ' /tmp/ref_bench.out >>"$RESULTS"
+	return $rc
+}
+
 step_table() {
 	echo "TAP version 13"
 	echo "1..1"
@@ -110,6 +119,8 @@ step_table() {
 			h = v["hvcore," k]; kv = v["kvm," k]; f = v["floor," k]
 			printf "HVBENCH-TABLE %-20s%s%s%s%s%s\n", label[k], cell(h), cell(kv), cell(f), ratio(h, kv), ratio(h, f)
 		}
+		if (("ref,syscall" in v) && ("ref,handoff" in v))
+			printf "HVBENCH-TABLE reference, same host: getppid() %.1f, thread handoff over pipes %.1f\n", v["ref,syscall"], v["ref,handoff"]
 	}' "$RESULTS"
 	echo "ok 1 table"
 }
@@ -118,6 +129,7 @@ case $1 in
 floor) step_floor ;;
 hvcore) step_hvcore ;;
 kvm) step_kvm ;;
+ref) step_ref ;;
 table) step_table ;;
-*) echo "usage: bench.sh floor|hvcore|kvm|table" >&2; exit 2 ;;
+*) echo "usage: bench.sh floor|hvcore|kvm|ref|table" >&2; exit 2 ;;
 esac

@@ -62,7 +62,8 @@ cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" "$top/selftests/hv
 if [ "$SUITE" = bench ]; then
 	echo "check: building the bench programs" >&2
 	make -s -C "$top/bench"
-	cp "$top/bench/kvm_bench" "$top/bench/hv_bench" "$top/bench/bench.sh" "$out/tools/"
+	cp "$top/bench/kvm_bench" "$top/bench/hv_bench" "$top/bench/ref_bench" \
+		"$top/bench/bench.sh" "$out/tools/"
 fi
 
 # make bench: the floor module, built like hvcore in a copy of its own.
