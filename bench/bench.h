@@ -64,8 +64,22 @@ struct bench_run {
 	__u64 t_start, t_done;
 	__u32 done_eax;
 	char why[200];			/* failure or skip reason */
-	char note[240];			/* what else the hypervisor counted */
+	char note[400];			/* what else the hypervisor counted */
 };
+
+/*
+ * Where the CPU time went, from the scheduler's own account: hvcore's
+ * dispatcher threads ("hvcore/N", /proc/<tid>/schedstat) and all threads
+ * of this process (CLOCK_PROCESS_CPUTIME_ID), in nanoseconds on a CPU.
+ */
+struct bench_snap {
+	__u64 dispatchers, self;
+};
+
+void bench_snap(struct bench_snap *s, int at_start);
+/* Append "; CPU per round trip: ..." for the interval @a..@b to @note. */
+void bench_snap_note(const struct bench_snap *a, const struct bench_snap *b,
+		     __u64 interval_ns, unsigned long rounds, char *note, size_t len);
 
 #define BENCH_SKIP	1		/* a run() result: not available here */
 

@@ -11,6 +11,7 @@
  * DONE exits, divided by the round trips between them. Benchmarks report;
  * they never judge a time.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,82 @@
 #include "bench.h"
 
 #define DEFAULT_WARMUP	100
+
+static __u64 schedstat_ns(const char *path)
+{
+	unsigned long long ns = 0;
+	FILE *f = fopen(path, "re");
+
+	if (f) {
+		if (fscanf(f, "%llu", &ns) != 1)
+			ns = 0;
+		fclose(f);
+	}
+	return ns;
+}
+
+static int is_dispatcher(const char *pid)
+{
+	char path[300], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = 0;
+	fclose(f);
+	return !strncmp(comm, "hvcore/", 7);
+}
+
+static void snap_self(struct bench_snap *s)
+{
+	struct timespec ts;
+
+	if (!clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		s->self = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Our own CPU time is read last at the start and first at the end: the
+ * scan of /proc stays outside the interval.
+ */
+void bench_snap(struct bench_snap *s, int at_start)
+{
+	char path[300];
+	struct dirent *d;
+	DIR *dir;
+
+	memset(s, 0, sizeof(*s));
+	if (!at_start)
+		snap_self(s);
+	dir = opendir("/proc");
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' || !is_dispatcher(d->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/schedstat", d->d_name);
+		s->dispatchers += schedstat_ns(path);
+	}
+	if (dir)
+		closedir(dir);
+	if (at_start)
+		snap_self(s);
+}
+
+void bench_snap_note(const struct bench_snap *a, const struct bench_snap *b,
+		     __u64 interval_ns, unsigned long rounds, char *note, size_t len)
+{
+	double disp = (double)(b->dispatchers - a->dispatchers) / rounds;
+	double self = (double)(b->self - a->self) / rounds;
+	size_t used = strlen(note);
+
+	if (used >= len)
+		return;
+	snprintf(note + used, len - used,
+		 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, rest %.0f",
+		 used ? "; " : "", disp, self, (double)interval_ns / rounds - disp - self);
+}
 
 static void print_usage(const char *prog)
 {

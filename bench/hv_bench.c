@@ -200,6 +200,7 @@ static int complete(int pfd, const struct hvcore_message *m, struct bench_run *r
 static int worker_loop(int pfd, unsigned long rounds, struct bench_run *run)
 {
 	struct hvcore_vp_info at_start, at_done;
+	struct bench_snap snap_start, snap_done;
 	struct hvcore_message msgs[HV_MSGS];
 	ssize_t got;
 	int i, n, ret;
@@ -233,17 +234,23 @@ static int worker_loop(int pfd, unsigned long rounds, struct bench_run *run)
 				ret = vp_info(pfd, &at_start, run);
 				if (ret)
 					return ret;
+				bench_snap(&snap_start, 1);
 				run->t_start = bench_now_ns();
 				break;
 			case BENCH_PORT_IO:
 				break;
 			case BENCH_PORT_DONE:
 				run->t_done = bench_now_ns();
+				bench_snap(&snap_done, 0);
 				run->done_eax = (__u32)m->io.data;
 				ret = vp_info(pfd, &at_done, run);
-				if (!ret)
-					note_counters(&at_start, &at_done, rounds, run);
-				return ret;
+				if (ret)
+					return ret;
+				note_counters(&at_start, &at_done, rounds, run);
+				bench_snap_note(&snap_start, &snap_done,
+						run->t_done - run->t_start, rounds,
+						run->note, sizeof(run->note));
+				return 0;
 			default:
 				snprintf(run->why, sizeof(run->why),
 					 "guest wrote port 0x%x (0x%x: exception) at RIP 0x%llx",

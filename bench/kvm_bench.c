@@ -111,9 +111,11 @@ static int set_cpuid(int vcpu, struct bench_run *run)
 	return ret;
 }
 
-static int run_loop(int vcpu, struct kvm_run *kr, struct bench_run *run)
+static int run_loop(int vcpu, struct kvm_run *kr, unsigned long rounds,
+		    struct bench_run *run)
 {
 	struct kvm_interrupt irq = { .irq = BENCH_VECTOR };
+	struct bench_snap snap_start, snap_done;
 
 	for (;;) {
 		if (ioctl(vcpu, KVM_RUN, 0)) {
@@ -125,14 +127,19 @@ static int run_loop(int vcpu, struct kvm_run *kr, struct bench_run *run)
 		case KVM_EXIT_IO:
 			switch (kr->io.port) {
 			case BENCH_PORT_START:
+				bench_snap(&snap_start, 1);
 				run->t_start = bench_now_ns();
 				break;
 			case BENCH_PORT_IO:
 				break;
 			case BENCH_PORT_DONE:
 				run->t_done = bench_now_ns();
+				bench_snap(&snap_done, 0);
 				memcpy(&run->done_eax, (char *)kr + kr->io.data_offset,
 				       sizeof(run->done_eax));
+				bench_snap_note(&snap_start, &snap_done,
+						run->t_done - run->t_start, rounds,
+						run->note, sizeof(run->note));
 				return 0;
 			default:
 				snprintf(run->why, sizeof(run->why),
@@ -203,7 +210,7 @@ static int kvm_run_bench(const struct bench_guest *g, unsigned long warmup,
 	if (!ret)
 		ret = set_cpu(vcpu, warmup, rounds, run);
 	if (!ret)
-		ret = run_loop(vcpu, kr, run);
+		ret = run_loop(vcpu, kr, rounds, run);
 	munmap(kr, run_size);
 out:
 	if (vcpu >= 0)
