@@ -70,10 +70,12 @@ struct bench_run {
 /*
  * Where the CPU time went, from the scheduler's own account: hvcore's
  * dispatcher threads ("hvcore/N", /proc/<tid>/schedstat) and all threads
- * of this process (CLOCK_PROCESS_CPUTIME_ID), in nanoseconds on a CPU.
+ * of this process (CLOCK_PROCESS_CPUTIME_ID), in nanoseconds on a CPU;
+ * and the idle time of the CPUs.
  */
 struct bench_snap {
 	__u64 dispatchers, self;
+	__u64 idle;		/* all CPUs' idle time, /proc/stat (10 ms steps) */
 };
 
 void bench_snap(struct bench_snap *s, int at_start);

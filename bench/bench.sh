@@ -42,6 +42,21 @@ step_floor() {
 	fi
 }
 
+# "pid comm runtime_ns" of every task, for the CPU users of a step.
+task_times() {
+	for d in /proc/[0-9]*; do
+		read -r ns _ <"$d/schedstat" 2>/dev/null || continue
+		echo "${d#/proc/} $(tr ' ' _ <"$d/comm" 2>/dev/null) $ns"
+	done
+}
+
+# The five tasks that ran most between two task_times snapshots.
+top_tasks() {
+	awk 'NR == FNR { t[$1] = $3; next }
+	     { d = $3 - t[$1]; if (d > 0) printf "%d %s\n", d / 1000000, $2 }' "$1" "$2" |
+		sort -rn | head -n5 | awk '{ printf "# %8d ms  %s\n", $1, $2 }'
+}
+
 step_hvcore() {
 	if ! out=$(insmod "$hvcore_ko" 2>&1); then
 		echo "TAP version 13"
@@ -49,9 +64,13 @@ step_hvcore() {
 		echo "ok 1 hvcore # SKIP insmod hvcore.ko: $out"
 		return 0
 	fi
+	task_times >/tmp/tasks.before
 	"$here/hv_bench" >/tmp/hv_bench.out 2>&1
 	rc=$?
+	task_times >/tmp/tasks.after
 	cat /tmp/hv_bench.out
+	echo "# tasks that ran most during hv_bench:"
+	top_tasks /tmp/tasks.before /tmp/tasks.after
 	grep '^BENCH ' /tmp/hv_bench.out >>"$RESULTS"
 	rmmod hvcore || rc=1
 	return $rc
@@ -73,9 +92,13 @@ step_kvm() {
 		fi
 		loaded="$m $loaded"
 	done
+	task_times >/tmp/tasks.before
 	"$here/kvm_bench" >/tmp/kvm_bench.out 2>&1
 	rc=$?
+	task_times >/tmp/tasks.after
 	cat /tmp/kvm_bench.out
+	echo "# tasks that ran most during kvm_bench:"
+	top_tasks /tmp/tasks.before /tmp/tasks.after
 	grep '^BENCH ' /tmp/kvm_bench.out >>"$RESULTS"
 	for m in $loaded; do
 		rmmod "$(echo "$m" | tr - _)" || rc=1

@@ -35,6 +35,21 @@ static __u64 schedstat_ns(const char *path)
 	return ns;
 }
 
+/* Idle and iowait of all CPUs, from the first line of /proc/stat. */
+static __u64 idle_ns(void)
+{
+	unsigned long long v[5] = { 0 };
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "re");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4]) != 5)
+		memset(v, 0, sizeof(v));
+	fclose(f);
+	return hz > 0 ? (v[3] + v[4]) * (1000000000ULL / hz) : 0;
+}
+
 static int is_dispatcher(const char *pid)
 {
 	char path[300], comm[32] = "";
@@ -80,6 +95,7 @@ void bench_snap(struct bench_snap *s, int at_start)
 	}
 	if (dir)
 		closedir(dir);
+	s->idle = idle_ns();
 	if (at_start)
 		snap_self(s);
 }
@@ -89,13 +105,15 @@ void bench_snap_note(const struct bench_snap *a, const struct bench_snap *b,
 {
 	double disp = (double)(b->dispatchers - a->dispatchers) / rounds;
 	double self = (double)(b->self - a->self) / rounds;
+	double idle = (double)(b->idle - a->idle) / rounds;
 	size_t used = strlen(note);
 
 	if (used >= len)
 		return;
 	snprintf(note + used, len - used,
-		 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, rest %.0f",
-		 used ? "; " : "", disp, self, (double)interval_ns / rounds - disp - self);
+		 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, idle %.0f, rest %.0f",
+		 used ? "; " : "", disp, self, idle,
+		 (double)interval_ns / rounds - disp - self - idle);
 }
 
 static void print_usage(const char *prog)

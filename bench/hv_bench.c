@@ -174,8 +174,8 @@ static void note_counters(const struct hvcore_vp_info *a, const struct hvcore_vp
 	int i;
 
 	len = snprintf(run->note, sizeof(run->note),
-		       "per round trip: %.2f dispatches, guest %.0f ns of %.0f ns dispatched; exits",
-		       (double)(b->dispatches - a->dispatches) / rounds,
+		       "%llu dispatches; per round trip: guest %.0f ns of %.0f ns dispatched; exits",
+		       (unsigned long long)(b->dispatches - a->dispatches),
 		       (double)(b->guest_ns - a->guest_ns) / rounds,
 		       (double)(b->total_ns - a->total_ns) / rounds);
 	for (i = 0; i < HVCORE_NR_EXIT_KINDS && len < sizeof(run->note); i++)
