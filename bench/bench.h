@@ -71,11 +71,12 @@ struct bench_run {
  * Where the CPU time went, from the scheduler's own account: hvcore's
  * dispatcher threads ("hvcore/N", /proc/<tid>/schedstat) and all threads
  * of this process (CLOCK_PROCESS_CPUTIME_ID), in nanoseconds on a CPU;
- * and the idle time of the CPUs.
+ * and how long and how often the CPUs had nothing to run.
  */
 struct bench_snap {
 	__u64 dispatchers, self;
-	__u64 idle;		/* all CPUs' idle time, /proc/stat (10 ms steps) */
+	__u64 busy;		/* all CPUs: time any task ran, /proc/schedstat */
+	__u64 goidle;		/* all CPUs: times schedule() picked idle */
 };
 
 void bench_snap(struct bench_snap *s, int at_start);

@@ -58,6 +58,7 @@ top_tasks() {
 }
 
 step_hvcore() {
+	echo 1 >/proc/sys/kernel/sched_schedstats 2>/dev/null
 	if ! out=$(insmod "$hvcore_ko" 2>&1); then
 		echo "TAP version 13"
 		echo "1..1"
@@ -77,6 +78,7 @@ step_hvcore() {
 }
 
 step_kvm() {
+	echo 1 >/proc/sys/kernel/sched_schedstats 2>/dev/null
 	top=$(kvm_vendor)
 	loaded=
 	for m in $(cat "$moddir/$top.order"); do

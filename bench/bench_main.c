@@ -35,19 +35,28 @@ static __u64 schedstat_ns(const char *path)
 	return ns;
 }
 
-/* Idle and iowait of all CPUs, from the first line of /proc/stat. */
-static __u64 idle_ns(void)
+/*
+ * /proc/schedstat, per CPU: "cpuN yld_count 0 sched_count sched_goidle
+ * ttwu_count ttwu_local rq_cpu_time run_delay pcount"; rq_cpu_time is the
+ * time tasks other than idle ran. (sched_goidle counts only with
+ * kernel.sched_schedstats=1.)
+ */
+static void cpu_stats(struct bench_snap *s)
 {
-	unsigned long long v[5] = { 0 };
-	long hz = sysconf(_SC_CLK_TCK);
-	FILE *f = fopen("/proc/stat", "re");
+	unsigned long long v[9];
+	char line[512];
+	FILE *f = fopen("/proc/schedstat", "re");
 
-	if (!f)
-		return 0;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4]) != 5)
-		memset(v, 0, sizeof(v));
-	fclose(f);
-	return hz > 0 ? (v[3] + v[4]) * (1000000000ULL / hz) : 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "cpu", 3) ||
+		    sscanf(line, "%*s %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]) != 9)
+			continue;
+		s->goidle += v[3];
+		s->busy += v[6];
+	}
+	if (f)
+		fclose(f);
 }
 
 static int is_dispatcher(const char *pid)
@@ -95,7 +104,7 @@ void bench_snap(struct bench_snap *s, int at_start)
 	}
 	if (dir)
 		closedir(dir);
-	s->idle = idle_ns();
+	cpu_stats(s);
 	if (at_start)
 		snap_self(s);
 }
@@ -105,15 +114,22 @@ void bench_snap_note(const struct bench_snap *a, const struct bench_snap *b,
 {
 	double disp = (double)(b->dispatchers - a->dispatchers) / rounds;
 	double self = (double)(b->self - a->self) / rounds;
-	double idle = (double)(b->idle - a->idle) / rounds;
+	double idle = (double)interval_ns / rounds - (double)(b->busy - a->busy) / rounds;
 	size_t used = strlen(note);
 
 	if (used >= len)
 		return;
+	if (b->busy == a->busy) {	/* no schedstats: no account of idle */
+		snprintf(note + used, len - used,
+			 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, rest %.0f",
+			 used ? "; " : "", disp, self, (double)interval_ns / rounds - disp - self);
+		return;
+	}
 	snprintf(note + used, len - used,
-		 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, idle %.0f, rest %.0f",
-		 used ? "; " : "", disp, self, idle,
-		 (double)interval_ns / rounds - disp - self - idle);
+		 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, other tasks %.0f, no task (idle) %.0f; went idle %llu times",
+		 used ? "; " : "", disp, self,
+		 (double)interval_ns / rounds - disp - self - idle, idle,
+		 (unsigned long long)(b->goidle - a->goidle));
 }
 
 static void print_usage(const char *prog)
