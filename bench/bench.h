@@ -75,7 +75,6 @@ struct bench_run {
  */
 struct bench_snap {
 	__u64 dispatchers, self;
-	__u64 busy;		/* all CPUs: time any task ran, /proc/schedstat */
 	__u64 goidle;		/* all CPUs: times schedule() picked idle */
 };
 

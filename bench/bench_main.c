@@ -37,9 +37,9 @@ static __u64 schedstat_ns(const char *path)
 
 /*
  * /proc/schedstat, per CPU: "cpuN yld_count 0 sched_count sched_goidle
- * ttwu_count ttwu_local rq_cpu_time run_delay pcount"; rq_cpu_time is the
- * time tasks other than idle ran. (sched_goidle counts only with
- * kernel.sched_schedstats=1.)
+ * ttwu_count ttwu_local rq_cpu_time run_delay pcount". sched_goidle counts
+ * only with kernel.sched_schedstats=1; rq_cpu_time is not used: it grows
+ * only when a task leaves the CPU.
  */
 static void cpu_stats(struct bench_snap *s)
 {
@@ -53,7 +53,6 @@ static void cpu_stats(struct bench_snap *s)
 			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]) != 9)
 			continue;
 		s->goidle += v[3];
-		s->busy += v[6];
 	}
 	if (f)
 		fclose(f);
@@ -114,21 +113,13 @@ void bench_snap_note(const struct bench_snap *a, const struct bench_snap *b,
 {
 	double disp = (double)(b->dispatchers - a->dispatchers) / rounds;
 	double self = (double)(b->self - a->self) / rounds;
-	double idle = (double)interval_ns / rounds - (double)(b->busy - a->busy) / rounds;
 	size_t used = strlen(note);
 
 	if (used >= len)
 		return;
-	if (b->busy == a->busy) {	/* no schedstats: no account of idle */
-		snprintf(note + used, len - used,
-			 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, rest %.0f",
-			 used ? "; " : "", disp, self, (double)interval_ns / rounds - disp - self);
-		return;
-	}
 	snprintf(note + used, len - used,
-		 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, other tasks %.0f, no task (idle) %.0f; went idle %llu times",
-		 used ? "; " : "", disp, self,
-		 (double)interval_ns / rounds - disp - self - idle, idle,
+		 "%sCPU per round trip (ns): dispatcher threads %.0f, this process %.0f, rest %.0f; the CPUs went idle %llu times",
+		 used ? "; " : "", disp, self, (double)interval_ns / rounds - disp - self,
 		 (unsigned long long)(b->goidle - a->goidle));
 }
 
