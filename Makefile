@@ -9,6 +9,7 @@
 #   make check [HOST=svm|vmx] [KERNEL=6.12|6.1]
 #   make check-unit                            host-only unit tests
 #   make demo                                  boot the SVM test host, show hvctl
+#   make bench [KERNEL=6.12|6.1]               hvcore vs kvm_amd vs a bare VMRUN loop
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
@@ -53,4 +54,8 @@ check-unit:
 demo:
 	HOST=svm KERNEL=6.12 SUITE=demo tests/harness/check.sh
 
-.PHONY: all modules hvctl modules_install install clean provision lint check check-unit demo
+# Benchmarks print ratios, never verdicts on time (Documentation/performance.rst).
+bench:
+	SUITE=bench tests/harness/check.sh
+
+.PHONY: all modules hvctl modules_install install clean provision lint check check-unit demo bench

@@ -4,15 +4,20 @@
 # make check: provision, build for every kernel, boot every test host, run
 # the selftests inside, judge the serial logs.
 #
-#   HOST=svm|vmx|all  KERNEL=6.12|6.1|all  SUITE=full|demo  check.sh
+#   HOST=svm|vmx|all  KERNEL=6.12|6.1|all  SUITE=full|demo|bench  check.sh
 #
 # SUITE=demo is make demo: the demo script instead of the tests, its
 # output printed at the end.
+# SUITE=bench is make bench: one SVM boot (Debian 6.12 unless KERNEL says
+# otherwise) with 1 CPU and -icount shift=4,sleep=off, running bench/
+# (floor module, hvcore, kvm_amd); the table is printed at the end.
 #
 # Scenarios (LABEL: host, CPU model, suite):
 #   svm/K    QEMU TCG EPYC,+svm,+npt, 2 CPUs     full (2 NUMA nodes)
 #   novirt/K QEMU TCG EPYC,-svm, 1 CPU           novirt (refusal without SVM/VMX)
 #   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full
+#   bench/K  QEMU TCG EPYC,+svm,+npt, 1 CPU,     bench
+#            -icount shift=4,sleep=off
 # Bochs boots run in the background while QEMU boots run, one of each at a
 # time, so that the two cores are both used.
 set -euo pipefail
@@ -26,6 +31,13 @@ SUITE=${SUITE:-full}
 
 case $HOST in svm|vmx|all) ;; *) echo "check: HOST must be svm, vmx or all" >&2; exit 2 ;; esac
 case $KERNEL in 6.12|6.1|all) ;; *) echo "check: KERNEL must be 6.12, 6.1 or all" >&2; exit 2 ;; esac
+# The bench compares SVM paths on one kernel.
+BENCH_ICOUNT_SHIFT=4
+if [ "$SUITE" = bench ]; then
+	[ "$HOST" = vmx ] && { echo "check: SUITE=bench runs on the SVM host only" >&2; exit 2; }
+	HOST=svm
+	[ "$KERNEL" = all ] && KERNEL=6.12
+fi
 
 "$harness/provision.sh"
 
@@ -48,6 +60,28 @@ make -s -C "$top/selftests/hvcore" KSFT_INC="$cache/linux-src/tools/testing/self
 cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" "$top/selftests/hvcore/partition_test" \
 	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$out/tools/"
 cp "$top/tools/hvctl/demo/hello.bin" "$out/tools/"
+if [ "$SUITE" = bench ]; then
+	echo "check: building the bench programs" >&2
+	make -s -C "$top/bench"
+	cp "$top/bench/kvm_bench" "$top/bench/hv_bench" "$top/bench/ref_bench" \
+		"$top/bench/bench.sh" "$out/tools/"
+fi
+
+# make bench: the floor module, built like hvcore in a copy of its own.
+build_floor() {
+	local k=$1 abi=$2 fdir
+	fdir=$cache/build/$abi-floor
+	rm -rf "$fdir"
+	mkdir -p "$fdir"
+	cp "$top"/bench/floor/Kbuild "$top"/bench/floor/*.c "$fdir/"
+	if ! make -C "/usr/src/linux-headers-$abi" M="$fdir" W=1 modules \
+		>"$out/build-floor-$k.log" 2>&1 || grep -q "warning:" "$out/build-floor-$k.log"; then
+		cat "$out/build-floor-$k.log" >&2
+		echo "check: the floor module for $abi failed to build cleanly" >&2
+		return 1
+	fi
+	cp "$fdir"/*.ko "$out/$k/modules/"
+}
 
 build_modules() {
 	local k=$1 abi bdir
@@ -72,6 +106,7 @@ build_modules() {
 	fi
 	mkdir -p "$out/$k/modules"
 	find "$bdir/kernel" -name '*.ko' -exec cp {} "$out/$k/modules/" \;
+	[ "$SUITE" = bench ] && build_floor "$k" "$abi"
 	"$harness/mkinitramfs.sh" --abi "$abi" --kdir-images "$cache/kernels/$abi" \
 		--modules "$out/$k/modules" --tools "$out/tools" --out "$out/$k/initrd.gz"
 	ln -sf "$cache/kernels/$abi/boot/vmlinuz-$abi" "$out/$k/vmlinuz"
@@ -103,7 +138,15 @@ if [ "$HOST" != svm ]; then
 	vmx_pid=$!
 	for k in "${kernels[@]}"; do add_run "vmx/$k" "vmx-$k" "$SUITE"; done
 fi
-if [ "$HOST" != vmx ]; then
+if [ "$SUITE" = bench ]; then
+	for k in "${kernels[@]}"; do
+		"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+			--log "$out/bench-$k.log" --timeout 900 --cpus 1 --icount "$BENCH_ICOUNT_SHIFT" \
+			--append "hvtest.suite=bench hvtest.timeout=600 hvbench.icount_shift=$BENCH_ICOUNT_SHIFT" ||
+			true
+		add_run "bench/$k" "bench-$k" bench
+	done
+elif [ "$HOST" != vmx ]; then
 	for k in "${kernels[@]}"; do
 		"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 			--log "$out/svm-$k.log" --timeout 600 --cpus "$svm_cpus" --numa 2 \
@@ -126,6 +169,14 @@ if [ "$SUITE" = demo ]; then
 		[ -f "$f" ] || continue
 		echo "===== $(basename "$f" .log): inside the test host ====="
 		sed -n '/^HVTEST-BEGIN demo/,/^HVTEST-END demo/p' "$f" | grep -v '^HVTEST-'
+	done
+fi
+if [ "$SUITE" = bench ]; then
+	# make bench: the table the test host printed, per kernel.
+	for f in "$out"/bench-*.log; do
+		[ -f "$f" ] || continue
+		echo "===== $(basename "$f" .log): instructions per round trip ====="
+		sed -n 's/^HVBENCH-TABLE //p' "$f"
 	done
 fi
 exec python3 "$harness/judge.py" "${judge_args[@]}"

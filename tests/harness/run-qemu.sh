@@ -6,13 +6,16 @@
 #
 #   run-qemu.sh --kernel VMLINUZ --initrd INITRD --log LOG --timeout S
 #               [--append ARGS] [--cpus N] [--mem MiB] [--cpu MODEL] [--numa NODES]
+#               [--icount SHIFT]
 #
 # --numa splits CPUs and memory evenly over NODES NUMA nodes.
+# --icount makes the guest clock count instructions, 2^SHIFT ns each
+# (-icount shift=SHIFT,sleep=off): deterministic timing for make bench.
 #
 # Exit status: 0 when the guest powered off, 124 when the timeout hit.
 set -euo pipefail
 
-kernel= initrd= log= tmo=300 append= cpus=2 mem=1024 cpu=EPYC,+svm,+npt numa=1
+kernel= initrd= log= tmo=300 append= cpus=2 mem=1024 cpu=EPYC,+svm,+npt numa=1 icount=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--cpu) cpu=$2; shift 2 ;;
 	--numa) numa=$2; shift 2 ;;
+	--icount) icount=$2; shift 2 ;;
 	*) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -41,10 +45,13 @@ if [ "$numa" -gt 1 ]; then
 	done
 fi
 
+icount_args=()
+[ -n "$icount" ] && icount_args=(-icount "shift=$icount,sleep=off")
+
 start=$(date +%s)
 rc=0
 timeout -s KILL "$tmo" qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
-	"${numa_args[@]}" -nographic -no-reboot -nodefaults -serial "file:$log" -monitor none \
+	"${numa_args[@]}" "${icount_args[@]}" -nographic -no-reboot -nodefaults -serial "file:$log" -monitor none \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0,115200 quiet panic=-1 mitigations=off $append" \
 	</dev/null >/dev/null 2>&1 || rc=$?

@@ -1,0 +1,160 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, inside the test host (tests/harness/suites/bench), one step
+# per suite entry so that each prints its own TAP:
+#   bench.sh floor    load hvbench_floor.ko: it measures and refuses to stay
+#   bench.sh hvcore   load hvcore, run hv_bench, unload hvcore
+#   bench.sh kvm      load kvm + kvm_amd, run kvm_bench, unload them
+#   bench.sh ref      the host's own syscall and thread-handoff costs
+#   bench.sh table    print the table of what the steps measured
+# Each step appends "BENCH <impl> <name> ns=<per round trip> rounds=<n>"
+# lines to $RESULTS. Nothing here judges a time.
+RESULTS=/tmp/bench-results
+here=$(cd "$(dirname "$0")" && pwd)
+moddir=${HVTEST_MODDIR:-/lib/hvtest/modules}
+hvcore_ko=${HVCORE_KO:-$moddir/hvcore.ko}
+
+# The test host's clock under -icount shift=S: 2^S ns per instruction.
+icount_shift() {
+	for arg in $(cat /proc/cmdline); do
+		case $arg in hvbench.icount_shift=*) echo "${arg#*=}"; return ;; esac
+	done
+}
+
+kvm_vendor() {
+	if grep -qw svm /proc/cpuinfo; then echo kvm-amd; else echo kvm-intel; fi
+}
+
+step_floor() {
+	echo "TAP version 13"
+	echo "1..1"
+	out=$(insmod "$moddir/hvbench_floor.ko" 2>&1)
+	echo "# insmod hvbench_floor.ko: ${out:-loaded} (it refuses to stay after measuring)"
+	line=$(dmesg | sed -n 's/.*HVBENCH floor /BENCH floor /p' | tail -n1)
+	dmesg | grep 'hvbench_floor:' | tail -n3 | sed 's/^/# /'
+	if [ -n "$line" ]; then
+		echo "$line" >>"$RESULTS"
+		echo "$line"
+		echo "ok 1 floor cpuid"
+	else
+		echo "not ok 1 floor cpuid # no measurement in the kernel log"
+	fi
+}
+
+# "pid comm runtime_ns" of every task, for the CPU users of a step.
+task_times() {
+	for d in /proc/[0-9]*; do
+		read -r ns _ <"$d/schedstat" 2>/dev/null || continue
+		echo "${d#/proc/} $(tr ' ' _ <"$d/comm" 2>/dev/null) $ns"
+	done
+}
+
+# The five tasks that ran most between two task_times snapshots.
+top_tasks() {
+	awk 'NR == FNR { t[$1] = $3; next }
+	     { d = $3 - t[$1]; if (d > 0) printf "%d %s\n", d / 1000000, $2 }' "$1" "$2" |
+		sort -rn | head -n5 | awk '{ printf "# %8d ms  %s\n", $1, $2 }'
+}
+
+step_hvcore() {
+	echo 1 >/proc/sys/kernel/sched_schedstats 2>/dev/null
+	if ! out=$(insmod "$hvcore_ko" 2>&1); then
+		echo "TAP version 13"
+		echo "1..1"
+		echo "ok 1 hvcore # SKIP insmod hvcore.ko: $out"
+		return 0
+	fi
+	task_times >/tmp/tasks.before
+	"$here/hv_bench" >/tmp/hv_bench.out 2>&1
+	rc=$?
+	task_times >/tmp/tasks.after
+	cat /tmp/hv_bench.out
+	echo "# tasks that ran most during hv_bench:"
+	top_tasks /tmp/tasks.before /tmp/tasks.after
+	grep '^BENCH ' /tmp/hv_bench.out >>"$RESULTS"
+	rmmod hvcore || rc=1
+	return $rc
+}
+
+step_kvm() {
+	echo 1 >/proc/sys/kernel/sched_schedstats 2>/dev/null
+	top=$(kvm_vendor)
+	loaded=
+	for m in $(cat "$moddir/$top.order"); do
+		args=
+		# 6.12: turn SVM on only while a VM exists (6.1 has no such parameter).
+		[ "$m" = kvm ] && args=enable_virt_at_load=0
+		# shellcheck disable=SC2086
+		if ! insmod "$moddir/$m.ko" $args 2>/dev/null && ! insmod "$moddir/$m.ko" 2>/dev/null; then
+			echo "TAP version 13"
+			echo "1..1"
+			echo "not ok 1 kvm # insmod $m.ko failed"
+			return 1
+		fi
+		loaded="$m $loaded"
+	done
+	task_times >/tmp/tasks.before
+	"$here/kvm_bench" >/tmp/kvm_bench.out 2>&1
+	rc=$?
+	task_times >/tmp/tasks.after
+	cat /tmp/kvm_bench.out
+	echo "# tasks that ran most during kvm_bench:"
+	top_tasks /tmp/tasks.before /tmp/tasks.after
+	grep '^BENCH ' /tmp/kvm_bench.out >>"$RESULTS"
+	for m in $loaded; do
+		rmmod "$(echo "$m" | tr - _)" || rc=1
+	done
+	return $rc
+}
+
+step_ref() {
+	"$here/ref_bench" >/tmp/ref_bench.out 2>&1
+	rc=$?
+	cat /tmp/ref_bench.out
+	grep '^BENCH ' /tmp/ref_bench.out >>"$RESULTS"
+	return $rc
+}
+
+step_table() {
+	echo "TAP version 13"
+	echo "1..1"
+	shift_=$(icount_shift)
+	if [ -z "$shift_" ]; then
+		echo "not ok 1 table # not booted with -icount (hvbench.icount_shift=)"
+		return 1
+	fi
+	touch "$RESULTS"
+	awk -v shift_="$shift_" '
+	function insns(ns) { return ns / nspi }
+	function cell(v) { return v == "" ? sprintf("%10s", "n/a") : sprintf("%10.1f", v) }
+	function ratio(a, b) { return (a == "" || b == "" || b == 0) ? sprintf("%14s", "n/a") : sprintf("%13.2fx", a / b) }
+	BEGIN { nspi = 1; for (i = 0; i < shift_; i++) nspi *= 2 }
+	$1 == "BENCH" { sub(/^ns=/, "", $4); v[$2 "," $3] = insns($4) }
+	END {
+		n = split("cpuid hypercall io hlt", key, " ")
+		label["cpuid"] = "CPUID"
+		label["hypercall"] = "null hypercall"
+		label["io"] = "port I/O to worker"
+		label["hlt"] = "HLT wake"
+		printf "HVBENCH-TABLE instructions per round trip (ns / %d under -icount shift=%d)\n", nspi, shift_
+		printf "HVBENCH-TABLE %-20s%10s%10s%10s%14s%14s\n", "", "hvcore", "kvm_amd", "floor", "hvcore/KVM", "hvcore/floor"
+		for (i = 1; i <= n; i++) {
+			k = key[i]
+			h = v["hvcore," k]; kv = v["kvm," k]; f = v["floor," k]
+			printf "HVBENCH-TABLE %-20s%s%s%s%s%s\n", label[k], cell(h), cell(kv), cell(f), ratio(h, kv), ratio(h, f)
+		}
+		if (("ref,syscall" in v) && ("ref,handoff" in v))
+			printf "HVBENCH-TABLE reference, same host: getppid() %.1f, thread handoff over pipes %.1f\n", v["ref,syscall"], v["ref,handoff"]
+	}' "$RESULTS"
+	echo "ok 1 table"
+}
+
+case $1 in
+floor) step_floor ;;
+hvcore) step_hvcore ;;
+kvm) step_kvm ;;
+ref) step_ref ;;
+table) step_table ;;
+*) echo "usage: bench.sh floor|hvcore|kvm|ref|table" >&2; exit 2 ;;
+esac
