@@ -124,4 +124,49 @@ static inline bool kmsg_has(int fd, const char *needle)
 	return found;
 }
 
+/* hvcore loaded afresh: no partitions, no pages held. */
+static inline int hv_reload(void)
+{
+	int ret;
+
+	if (mod_loaded("hvcore")) {
+		ret = mod_unload("hvcore");
+		if (ret)
+			return ret;
+	}
+	return hv_load();
+}
+
+/*
+ * Whether the kernel log from the mark on has one of the markers of a
+ * kernel warning that the judge fails a run for (Documentation/testing.rst).
+ */
+static inline bool kmsg_warned(int fd)
+{
+	static const char *const markers[] = {
+		"WARNING: CPU:", "------------[ cut here ]", "BUG:", "Oops",
+		"general protection fault", "Call Trace:", "UBSAN:",
+	};
+	char rec[2048];
+	bool found = false;
+	unsigned int i;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+			if (strstr(rec, markers[i])) {
+				fprintf(stderr, "# kernel: %s", rec);
+				found = true;
+			}
+	}
+	close(fd);
+	return found;
+}
+
 #endif /* HVTEST_H */
