@@ -53,12 +53,12 @@ FIXTURE_TEARDOWN(exits)
 
 /* Create, load a long-mode image, run to the end; the exit code. */
 static int run_long(struct guest *g, int dev, const char *name, __u64 mem,
-		    unsigned int vps, const unsigned char *img, size_t len)
+		    unsigned int vps, const struct guest_image *img)
 {
 	int ret = guest_create(g, dev, name, mem, vps);
 
 	if (!ret)
-		ret = guest_load_long(g, img, len);
+		ret = guest_load_long(g, img);
 	if (!ret)
 		ret = guest_run(g, RUN_MS);
 	return ret;

@@ -5,6 +5,7 @@
  * (4.7-4.8, 5.3, 8.2) and Intel SDM vol. 3 (3.4.5, 4.5, 6.14, 7.2.3).
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -19,42 +20,44 @@
 #include "guest.h"
 #include "hvtest.h"
 
-_Static_assert(offsetof(struct guest_vp_data, exc_count) == VPD_EXC_COUNT, "layout");
-_Static_assert(offsetof(struct guest_vp_data, exc_vector) == VPD_EXC_VECTOR, "layout");
-_Static_assert(offsetof(struct guest_vp_data, exc_error) == VPD_EXC_ERROR, "layout");
-_Static_assert(offsetof(struct guest_vp_data, exc_rip) == VPD_EXC_RIP, "layout");
-_Static_assert(offsetof(struct guest_vp_data, fixup) == VPD_FIXUP, "layout");
-_Static_assert(offsetof(struct guest_vp_data, irq_count) == VPD_IRQ_COUNT, "layout");
-_Static_assert(offsetof(struct guest_vp_data, irq_log) == VPD_IRQ_LOG, "layout");
-_Static_assert(offsetof(struct guest_vp_data, phase) == VPD_PHASE, "layout");
-_Static_assert(offsetof(struct guest_vp_data, go) == VPD_GO, "layout");
-_Static_assert(offsetof(struct guest_vp_data, result) == VPD_RESULT, "layout");
-_Static_assert(sizeof(struct guest_vp_data) <= VPD_SIZE, "layout");
+static_assert(offsetof(struct guest_vp_data, exc_count) == VPD_EXC_COUNT, "layout");
+static_assert(offsetof(struct guest_vp_data, exc_vector) == VPD_EXC_VECTOR, "layout");
+static_assert(offsetof(struct guest_vp_data, exc_error) == VPD_EXC_ERROR, "layout");
+static_assert(offsetof(struct guest_vp_data, exc_rip) == VPD_EXC_RIP, "layout");
+static_assert(offsetof(struct guest_vp_data, fixup) == VPD_FIXUP, "layout");
+static_assert(offsetof(struct guest_vp_data, irq_count) == VPD_IRQ_COUNT, "layout");
+static_assert(offsetof(struct guest_vp_data, irq_log) == VPD_IRQ_LOG, "layout");
+static_assert(offsetof(struct guest_vp_data, phase) == VPD_PHASE, "layout");
+static_assert(offsetof(struct guest_vp_data, go) == VPD_GO, "layout");
+static_assert(offsetof(struct guest_vp_data, result) == VPD_RESULT, "layout");
+static_assert(sizeof(struct guest_vp_data) <= VPD_SIZE, "layout");
+
+#define BIT_ULL(n)	(1ULL << (n))
 
 /* Control registers and EFER bits (APM vol. 2, 3.1 and 3.1.7) */
-#define CR0_PE		(1ULL << 0)
-#define CR0_MP		(1ULL << 1)
-#define CR0_ET		(1ULL << 4)
-#define CR0_NE		(1ULL << 5)
-#define CR0_WP		(1ULL << 16)
-#define CR0_PG		(1ULL << 31)
-#define CR4_PAE		(1ULL << 5)
-#define CR4_OSFXSR	(1ULL << 9)
-#define CR4_OSXMMEXCPT	(1ULL << 10)
-#define EFER_SCE	(1ULL << 0)
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
+#define CR0_PE		BIT_ULL(0)
+#define CR0_MP		BIT_ULL(1)
+#define CR0_ET		BIT_ULL(4)
+#define CR0_NE		BIT_ULL(5)
+#define CR0_WP		BIT_ULL(16)
+#define CR0_PG		BIT_ULL(31)
+#define CR4_PAE		BIT_ULL(5)
+#define CR4_OSFXSR	BIT_ULL(9)
+#define CR4_OSXMMEXCPT	BIT_ULL(10)
+#define EFER_SCE	BIT_ULL(0)
+#define EFER_LME	BIT_ULL(8)
+#define EFER_LMA	BIT_ULL(10)
 
 /* Page-table entry bits */
-#define PTE_P		(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_PS		(1ULL << 7)
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_PS		BIT_ULL(7)
 
 #define PT_PML4		(GUEST_PT)
 #define PT_PDPT		(GUEST_PT + 0x1000)
 #define PT_PD(i)	(GUEST_PT + 0x2000 + (i) * 0x1000)
 #define PT_FIRST_4K	(GUEST_PT + 0x6000)
-#define GIB		(1ULL << 30)
+#define GIB		BIT_ULL(30)
 #define MIB2		(2ULL << 20)
 
 int hvt_dev_open(void)
@@ -237,8 +240,9 @@ static int build_page_tables(struct guest *g)
 	return 0;
 }
 
-int guest_load_long(struct guest *g, const void *image, size_t len)
+int guest_load_long(struct guest *g, const struct guest_image *image)
 {
+	size_t len = image->end - image->start;
 	unsigned int vp;
 	int ret;
 
@@ -253,15 +257,17 @@ int guest_load_long(struct guest *g, const void *image, size_t len)
 	for (vp = 0; vp < g->nr_vps; vp++)
 		memset(guest_vpd(g, vp), 0, GUEST_VP_SIZE);
 	g->mode = GUEST_MODE_LONG;
-	return guest_load(g, GUEST_CODE, image, len);
+	return guest_load(g, GUEST_CODE, image->start, len);
 }
 
-int guest_load_real(struct guest *g, const void *image, size_t len)
+int guest_load_real(struct guest *g, const struct guest_image *image)
 {
+	size_t len = image->end - image->start;
+
 	if (!g->mem || GUEST_REAL_CODE + len > g->mem_bytes || len > 0x10000)
 		return -EINVAL;
 	g->mode = GUEST_MODE_REAL;
-	return guest_load(g, GUEST_REAL_CODE, image, len);
+	return guest_load(g, GUEST_REAL_CODE, image->start, len);
 }
 
 int guest_get_regs(struct guest *g, unsigned int vp, struct hvcore_regs *r)

@@ -17,13 +17,26 @@
 
 #include "guests/layout.h"
 
-/* The guest images, linked into the test (guest_images.S). */
-#define GUEST_IMAGES(x) x(spin) x(advance) x(cpuid) x(msr) x(hypercall) x(pio) \
-	x(mmio) x(irq) x(crash) x(isolate) x(paging) x(real)
-#define GUEST_IMAGE_DECLARE(n) extern const unsigned char guest_img_##n[], guest_img_##n##_end[];
-GUEST_IMAGES(GUEST_IMAGE_DECLARE)
-/* Arguments of guest_load_long() / guest_load_real() for image n. */
-#define GUEST_IMAGE(n) guest_img_##n, (size_t)(guest_img_##n##_end - guest_img_##n)
+/* A guest image linked into the test (guest_images.S, from guests/NAME.S). */
+struct guest_image {
+	const unsigned char *start;
+	const unsigned char *end;
+};
+
+extern const unsigned char guest_img_spin[], guest_img_spin_end[];
+extern const unsigned char guest_img_advance[], guest_img_advance_end[];
+extern const unsigned char guest_img_cpuid[], guest_img_cpuid_end[];
+extern const unsigned char guest_img_msr[], guest_img_msr_end[];
+extern const unsigned char guest_img_hypercall[], guest_img_hypercall_end[];
+extern const unsigned char guest_img_pio[], guest_img_pio_end[];
+extern const unsigned char guest_img_mmio[], guest_img_mmio_end[];
+extern const unsigned char guest_img_irq[], guest_img_irq_end[];
+extern const unsigned char guest_img_crash[], guest_img_crash_end[];
+extern const unsigned char guest_img_isolate[], guest_img_isolate_end[];
+extern const unsigned char guest_img_paging[], guest_img_paging_end[];
+extern const unsigned char guest_img_real[], guest_img_real_end[];
+
+#define GUEST_IMAGE(n) (&(const struct guest_image){ guest_img_##n, guest_img_##n##_end })
 
 /* What each VP's GS base points at (offsets: VPD_* in guests/layout.h). */
 struct guest_vp_data {
@@ -65,8 +78,10 @@ struct guest {
 	unsigned char *mem;		/* all of guest memory, MAP_SHARED */
 	enum guest_mode mode;
 
-	/* Long mode: map [map4k_start, map4k_end) with 4 KiB pages (set before
-	 * guest_load_long()); reversed: page i of the range maps page n-1-i. */
+	/*
+	 * Long mode: map [map4k_start, map4k_end) with 4 KiB pages (set before
+	 * guest_load_long()); reversed: page i of the range maps page n-1-i.
+	 */
 	__u64 map4k_start, map4k_end;
 	bool map4k_reverse;
 	__u64 args[4];			/* RDX, R8, R9, R10 at entry */
@@ -75,8 +90,8 @@ struct guest {
 	bool attached;
 	guest_handler_t handler;
 	void *priv;
-	unsigned int exit_quorum;	/* VPs that must exit (GUEST_PORT_EXIT) before
-					 * the worker stops the partition; 0: all */
+	/* VPs that must exit (GUEST_PORT_EXIT) before the worker stops the partition; 0: all */
+	unsigned int exit_quorum;
 	__u64 io_in_value;		/* default answers */
 	__u64 mmio_read_value;
 	__u64 msr_read_value;
@@ -110,8 +125,8 @@ int guest_create(struct guest *g, int dev, const char *name, __u64 mem_bytes,
 void guest_destroy(struct guest *g);
 
 int guest_load(struct guest *g, __u64 gpa, const void *data, size_t len);
-int guest_load_long(struct guest *g, const void *image, size_t len);
-int guest_load_real(struct guest *g, const void *image, size_t len);
+int guest_load_long(struct guest *g, const struct guest_image *image);
+int guest_load_real(struct guest *g, const struct guest_image *image);
 struct guest_vp_data *guest_vpd(struct guest *g, unsigned int vp);
 static inline __u64 guest_result(struct guest *g, unsigned int vp, unsigned int slot)
 {

@@ -17,6 +17,10 @@
 
 #define SYSFS "/sys/kernel/hvcore"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 static inline const char *env_or(const char *name, const char *def)
 {
 	const char *v = getenv(name);
@@ -159,7 +163,7 @@ static inline bool kmsg_warned(int fd)
 		if (n <= 0)
 			break;
 		rec[n] = '\0';
-		for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(markers); i++)
 			if (strstr(rec, markers[i])) {
 				fprintf(stderr, "# kernel: %s", rec);
 				found = true;

@@ -135,7 +135,8 @@ TEST_F_TIMEOUT(iso, beyond_memory_is_mmio, 300)
 		ASSERT_EQ(0, run_isolate(g, OP_BEYOND, ranges[r][0], ranges[r][1], pattern));
 		ASSERT_TRUE(g->exited);
 		ASSERT_EQ(0, g->exit_code);
-		EXPECT_EQ(0, guest_result(g, 0, 0)) TH_LOG("range %u: reads not from the worker", r);
+		EXPECT_EQ(0, guest_result(g, 0, 0))
+			TH_LOG("range %u: reads not from the worker", r);
 		EXPECT_EQ(pages, guest_result(g, 0, 1));
 		EXPECT_EQ(pages, g->count[HVCORE_MSG_MMIO]);
 		for (i = 0; (m = guest_msg(g, HVCORE_MSG_MMIO, i)); i++)
@@ -221,8 +222,8 @@ TEST_F_TIMEOUT(iso, fuzz_vp, 1800)
 		if (fd < 0)
 			action = A_REOPEN;
 		if (action == A_READ) {
-			ssize_t n = read(fd, clean ? (void *)msgs : (void *)(guard - random() % 512),
-					 clean ? sizeof(msgs) : random() % 600);
+			void *buf = clean ? (void *)msgs : (void *)(guard - random() % 512);
+			ssize_t n = read(fd, buf, clean ? sizeof(msgs) : random() % 600);
 
 			st->reads += n >= 0;
 			if (n >= (ssize_t)HVCORE_MESSAGE_SIZE_VER0 && clean) {
@@ -275,8 +276,10 @@ TEST_F_TIMEOUT(iso, fuzz_vp, 1800)
 				/* One field changed: a u64 between gpr[0] and xcr0. */
 				__u64 *f = &r->gpr[0] + random() % ((&r->xcr0 - &r->gpr[0]) + 1);
 
-				if (random() % 2)
-					*f = random() % 3 ? (__u64)random() << (random() % 40) : ~0ULL;
+				if (random() % 3)
+					*f = (__u64)random() << (random() % 40);
+				else
+					*f = ~0ULL;
 			}
 			r->vp = vp;
 			break;
@@ -356,9 +359,10 @@ TEST_F_TIMEOUT(iso, fuzz_vp, 1800)
 		}
 	}
 
-	ksft_print_msg("fuzz_vp: %ld calls, %ld ioctls succeeded: %ld SET_REGS, %ld CONTROL, %ld INJECT, %ld COMPLETE; %ld starts, %ld reads, %ld messages\n",
-		       iters, st->ok, st->sets, st->controls, st->injects, st->completes,
-		       st->starts, st->reads, st->msgs);
+	ksft_print_msg("fuzz_vp: %ld calls, %ld ioctls succeeded: %ld SET_REGS, %ld CONTROL, ",
+		       iters, st->ok, st->sets, st->controls);
+	printf("%ld INJECT, %ld COMPLETE; %ld starts, %ld reads, %ld messages\n",
+	       st->injects, st->completes, st->starts, st->reads, st->msgs);
 	/* A fuzzer that never gets past validation tests nothing behind it. */
 	EXPECT_LT(0, st->sets);
 	EXPECT_LT(0, st->starts);
