@@ -6,13 +6,19 @@
 #ifndef _HVCORE_HVCORE_H
 #define _HVCORE_HVCORE_H
 
+#include <linux/bitmap.h>
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/pid.h>
 #include <linux/types.h>
 #include <linux/hvcore.h>
+#include <asm/fpu/xcr.h>
 
 /* Refused user input: the errno says what, this one rate-limited line why. */
 #define hv_bad_input(fmt, ...)						\
@@ -44,14 +50,195 @@ struct hv_features {
 /**
  * struct hv_lp - a logical processor as hvcore sees it
  * @cpu:	Linux CPU number
- * @enabled:	hvcore holds SVM/VMX on this CPU
+ * @enabled:	hvcore holds SVM/VMX on this CPU (the dispatcher checks it
+ *		with interrupts off before every guest entry)
  * @vendor_page: SVM host save area or VMXON region, owned by the backend
+ * @vendor_page2: SVM: where VMSAVE keeps the host's FS/GS/TR/syscall state
+ * @slice_timer: ends the current VP's time slice
+ * @slice_over:	set by @slice_timer
+ * @current_vp:	VP dispatched here, or NULL
+ * @asid_next:	next ASID/VPID to hand out on this LP
+ * @asid_gen:	generation of the ASIDs handed out; bumped (with a full TLB
+ *		flush) when they run out
+ * @total_ns:	time the dispatcher ran VPs here
+ * @guest_ns:	of which in guest mode
  */
 struct hv_lp {
 	unsigned int cpu;
 	bool enabled;
 	struct page *vendor_page;
+	struct page *vendor_page2;
+	struct hrtimer slice_timer;
+	bool slice_over;
+	struct hv_vp *current_vp;
+	u32 asid_next;
+	u64 asid_gen;
+	u64 total_ns;
+	u64 guest_ns;
 };
+
+struct hv_partition;
+
+/* What a guest exit needs from the common code (DESIGN.md section 3). */
+enum hv_exit_reason {
+	HV_X_NONE,		/* handled by the backend: just enter again */
+	HV_X_CPUID,
+	HV_X_MSR_READ,
+	HV_X_MSR_WRITE,
+	HV_X_IO,
+	HV_X_NPF,
+	HV_X_HLT,
+	HV_X_HYPERCALL,
+	HV_X_INTR_WINDOW,
+	HV_X_EXTINT,
+	HV_X_NMI,
+	HV_X_XSETBV,
+	HV_X_UD,		/* an instruction the guest may not use: #UD */
+	HV_X_PAUSE,
+	HV_X_NOP,		/* skip the instruction (INVD) */
+	HV_X_SHUTDOWN,
+	HV_X_INVALID,		/* VM entry refused the guest state */
+	HV_X_UNKNOWN,
+};
+
+/**
+ * struct hv_exit - one guest exit in vendor-neutral terms
+ * @reason:	HV_X_*
+ * @code:	the vendor's exit code, for crash reports
+ * @next_rip:	RIP of the next instruction where the hardware or a known
+ *		length says so; 0 when unknown
+ * @io:		HV_X_IO: @port, @len (1/2/4), @in, @string, @rep
+ * @npf:	HV_X_NPF: @gpa, @write, @fetch, @walk (the guest's own page walk)
+ */
+struct hv_exit {
+	u32 reason;
+	u64 code;
+	u64 next_rip;
+	union {
+		struct {
+			u16 port;
+			u8 len;
+			bool in;
+			bool string;
+			bool rep;
+		} io;
+		struct {
+			u64 gpa;
+			bool write;
+			bool fetch;
+			bool walk;
+		} npf;
+	};
+};
+
+/* struct hv_vp.msg_state */
+enum { HV_MSG_IDLE, HV_MSG_QUEUED, HV_MSG_READ };
+
+/**
+ * struct hv_vp - a virtual processor
+ * @part:	its partition (the partition owns the VP)
+ * @index:	VP number in the partition
+ * @state:	HVCORE_VP_*, under hv_sched_lock
+ * @paused_state: state to go back to on resume
+ * @kick:	leave the LP at the next check (pause, stop, crash, inject)
+ * @on_lp:	a dispatcher holds the VP (from pick to put), whatever @state
+ *		says; a VP made ready meanwhile is queued by the put
+ * @rq_node:	run queue link, under hv_sched_lock
+ * @lp:		LP it runs on or last ran on, -1 before the first run
+ * @asid:	ASID/VPID on @asid_lp, valid while @asid_gen matches the LP's
+ * @asid_lp:	LP @asid belongs to
+ * @asid_gen:	LP ASID generation @asid belongs to (0: none)
+ * @gpr:	guest GPRs, HVCORE_RAX.., authoritative while not in guest mode
+ * @rip:	guest RIP, as @gpr
+ * @rflags:	guest RFLAGS, as @gpr
+ * @xcr0:	guest XCR0
+ * @xsave:	guest x87/SSE/AVX state (XSAVE layout, 64-byte aligned)
+ * @arch:	vendor state (VMCB or VMCS)
+ * @exit:	the last exit
+ * @irr:	interrupts waiting for delivery, one bit per vector
+ * @exc_pending: an exception to inject at the next entry
+ * @exc_vector:	its vector
+ * @exc_has_err: whether it pushes @exc_err
+ * @exc_err:	its error code
+ * @nmi_pending: an NMI to inject
+ * @msg_state:	HV_MSG_*, under the partition's @msg_lock
+ * @msg_node:	link in the partition's message queue
+ * @msg:	the message this VP waits on
+ * @msg_next_rip: where the VP resumes once the message is completed
+ * @mmio_reg:	MMIO read: destination GPR, or -1
+ * @mmio_sext:	MMIO read: sign-extend into the register
+ * @mmio_dst_len: MMIO read: bytes written into the register
+ * @total_ns:	counters reported by HVCORE_VP_INFO
+ * @guest_ns:	"
+ * @dispatches:	"
+ * @migrations:	"
+ * @exits:	"
+ * @hypercalls:	"
+ * @injected:	"
+ * @ready_since: local_clock() when it became ready (for issue 5's wait time)
+ */
+struct hv_vp {
+	struct hv_partition *part;
+	u32 index;
+	u32 state;
+	u32 paused_state;
+	bool kick;
+	bool on_lp;
+	struct list_head rq_node;
+	int lp;
+	u32 asid;
+	int asid_lp;
+	u64 asid_gen;
+	u64 gpr[HVCORE_NR_GPRS];
+	u64 rip;
+	u64 rflags;
+	u64 xcr0;
+	void *xsave;
+	void *arch;
+	struct hv_exit exit;
+	DECLARE_BITMAP(irr, 256);
+	bool exc_pending;
+	u8 exc_vector;
+	bool exc_has_err;
+	u32 exc_err;
+	bool nmi_pending;
+	int msg_state;
+	struct list_head msg_node;
+	struct hvcore_message msg;
+	u64 msg_next_rip;
+	int mmio_reg;
+	bool mmio_sext;
+	u8 mmio_dst_len;
+	u64 total_ns;
+	u64 guest_ns;
+	u64 dispatches;
+	u64 migrations;
+	u64 exits[HVCORE_NR_EXIT_KINDS];
+	u64 hypercalls;
+	u64 injected;
+	u64 ready_since;
+};
+
+/**
+ * struct hv_npt - nested page tables (NPT or EPT) of a partition
+ * @lock:	serialises changes
+ * @root:	top-level table, NULL until the partition first starts
+ * @tables:	every table page, to free them
+ * @nr_tables:	entries of @tables
+ * @mapped_2m:	2 MiB mappings made
+ * @mapped_4k:	4 KiB mappings made
+ */
+struct hv_npt {
+	struct mutex lock;	/* see @lock above */
+	u64 *root;
+	struct page **tables;
+	unsigned long nr_tables;
+	unsigned long mapped_2m;
+	unsigned long mapped_4k;
+};
+
+/* Event types for hv_arch_ops.inject() */
+enum { HV_EV_INTR, HV_EV_NMI, HV_EV_EXCEPTION };
 
 /**
  * struct hv_arch_ops - the seam between common code and SVM or VMX
@@ -66,6 +253,26 @@ struct hv_lp {
  * @cpu_disable: give it back on the current CPU, with interrupts off
  *		(hotplug or the reboot IPI); only called after a successful
  *		@cpu_enable.
+ * @init:	allocate what the backend shares between VPs (module load)
+ * @exit:	free it (module unload)
+ * @vp_create:	allocate and initialise @vp->arch, reset state
+ * @vp_destroy:	free @vp->arch
+ * @vp_reset:	architectural reset state (the VP is not running)
+ * @get_regs:	read registers other than @vp->gpr/rip/rflags into @r
+ * @set_regs:	write them; -EINVAL (with one dmesg line) for values the
+ *		hardware could never run
+ * @run:	enter the guest once on @lp with interrupts off, fill
+ *		@vp->exit; the NPT root is @npt_pa
+ * @cpl:	current privilege level of the guest
+ * @clear_shadow: drop the interrupt shadow (after skipping an instruction)
+ * @intr_allowed: the guest can take an external interrupt now
+ * @intr_window: ask (or stop asking) for an exit when it can
+ * @inject:	queue an event for the next entry; false if one is queued
+ * @npt_entry:	the nested page table entry mapping @pa (leaf: @level 1 for
+ *		4 KiB, 2 for 2 MiB; non-leaf: @level 0)
+ * @get_efer:	guest EFER as the guest sees it
+ * @set_efer:	WRMSR EFER by the guest; false to refuse (#GP)
+ * @msr_pat:	guest PAT access; false to refuse a write
  */
 struct hv_arch_ops {
 	const char *name;
@@ -74,6 +281,23 @@ struct hv_arch_ops {
 	int (*probe)(struct hv_features *f);
 	int (*cpu_enable)(struct hv_lp *lp, const struct hv_features *f);
 	void (*cpu_disable)(struct hv_lp *lp);
+	int (*init)(void);
+	void (*exit)(void);
+	int (*vp_create)(struct hv_vp *vp);
+	void (*vp_destroy)(struct hv_vp *vp);
+	void (*vp_reset)(struct hv_vp *vp);
+	void (*get_regs)(struct hv_vp *vp, struct hvcore_regs *r);
+	int (*set_regs)(struct hv_vp *vp, const struct hvcore_regs *r);
+	void (*run)(struct hv_vp *vp, struct hv_lp *lp, u64 npt_pa);
+	int (*cpl)(struct hv_vp *vp);
+	void (*clear_shadow)(struct hv_vp *vp);
+	bool (*intr_allowed)(struct hv_vp *vp);
+	void (*intr_window)(struct hv_vp *vp, bool on);
+	bool (*inject)(struct hv_vp *vp, int type, u8 vector, bool has_err, u32 err);
+	u64 (*npt_entry)(u64 pa, int level);
+	u64 (*get_efer)(struct hv_vp *vp);
+	bool (*set_efer)(struct hv_vp *vp, u64 efer);
+	bool (*msr_pat)(struct hv_vp *vp, bool write, u64 *val);
 };
 
 /**
@@ -95,6 +319,7 @@ struct hv_memory {
 };
 
 struct hv_part_dir;
+struct poll_table_struct;
 
 /**
  * struct hv_partition - a child partition
@@ -108,6 +333,28 @@ struct hv_part_dir;
  * @mem:	guest memory
  * @nr_mmaps:	live mappings of @mem (CONFIGURE is refused while mapped)
  * @dir:	sysfs directory partitions/<id>
+ * @nr_vps:	VPs in @vps
+ * @vps:	the VPs
+ * @nr_running:	VPs on an LP now, under hv_sched_lock
+ * @run_wq:	woken when @nr_running drops to 0
+ * @npt:	nested page tables
+ * @crash_reason: HVCORE_CRASH_* (state CRASHED)
+ * @crash_info:	detail
+ * @crash_rip:	RIP of @crash_vp at the crash
+ * @crash_vp:	VP that crashed the partition
+ * @exit_code:	given to the last STOP
+ * @cpuid:	CPUID policy entries (partition off to change)
+ * @nr_cpuid:	entries in @cpuid
+ * @msr_fwd:	MSRs forwarded to the worker
+ * @nr_msr_fwd:	entries in @msr_fwd
+ * @msg_lock:	protects the message queue, @worker, @seq and VPs' @msg_state
+ * @msgs:	queued messages (VPs' @msg_node)
+ * @msg_wq:	readers and pollers
+ * @worker:	the file attached as worker, or NULL
+ * @seq:	last message sequence number
+ * @state_msg:	a STATE message is pending for the worker
+ * @guest_os_id: TLFS guest OS ID MSR, as the guest wrote it
+ * @hypercall_msr: TLFS hypercall MSR, as the guest wrote it
  */
 struct hv_partition {
 	struct kref ref;
@@ -120,6 +367,37 @@ struct hv_partition {
 	struct hv_memory mem;
 	atomic_t nr_mmaps;
 	struct hv_part_dir *dir;
+	u32 nr_vps;
+	struct hv_vp **vps;
+	u32 nr_running;
+	wait_queue_head_t run_wq;
+	struct hv_npt npt;
+	u32 crash_reason;
+	u64 crash_info;
+	u64 crash_rip;
+	u32 crash_vp;
+	u32 exit_code;
+	struct hvcore_cpuid_entry *cpuid;
+	u32 nr_cpuid;
+	u32 msr_fwd[HVCORE_MAX_MSR_INTERCEPTS];
+	u32 nr_msr_fwd;
+	spinlock_t msg_lock;	/* see @msg_lock above */
+	struct list_head msgs;
+	wait_queue_head_t msg_wq;
+	struct file *worker;
+	u64 seq;
+	bool state_msg;
+	u64 guest_os_id;
+	u64 hypercall_msr;
+};
+
+/* What the exit handlers tell the dispatcher */
+enum hv_action {
+	HV_RESUME,		/* enter the guest again */
+	HV_BLOCK,		/* the VP waits (HLT, a message); leave the LP */
+	HV_YIELD,		/* end the slice, stay ready */
+	HV_NPF_SLOW,		/* populate nested page tables (may sleep) */
+	HV_STOPPED,		/* the partition crashed or stopped */
 };
 
 extern const struct hv_arch_ops hv_svm_ops;
@@ -153,6 +431,74 @@ int hv_memory_load(const struct hv_memory *m, u64 gpa, const void __user *src, u
 long hv_partition_dev_ioctl(unsigned int cmd, void __user *uarg);
 void hv_partition_put(struct hv_partition *p);
 void hv_partitions_exit(void);
+
+/* sched.c: run queue and VP states; hv_sched_lock guards both */
+extern spinlock_t hv_sched_lock;
+int hv_dispatch_init(void);
+void hv_dispatch_exit(void);
+void hv_lp_online(struct hv_lp *lp);
+void hv_vp_make_ready_locked(struct hv_vp *vp);
+void hv_vp_kick(struct hv_vp *vp);
+void hv_vps_stop_locked(struct hv_partition *p, u32 state);
+void hv_partition_wait_idle(struct hv_partition *p);
+
+/* vp.c */
+int hv_vps_create(struct hv_partition *p, u32 count);
+void hv_vps_destroy(struct hv_partition *p);
+void hv_vp_reset(struct hv_vp *vp);
+long hv_vp_ioctl(struct hv_partition *p, unsigned int cmd, void __user *uarg);
+void hv_vp_queue_exception(struct hv_vp *vp, u8 vector, bool has_err, u32 err);
+void hv_vp_inject_pending(struct hv_vp *vp);
+void hv_vp_skip(struct hv_vp *vp);
+int hv_fpu_init(void);
+void hv_fpu_load(struct hv_vp *vp);
+void hv_fpu_save(struct hv_vp *vp);
+void hv_xcr0_enter(struct hv_vp *vp);
+void hv_xcr0_exit(struct hv_vp *vp);
+bool hv_xcr0_valid(u64 xcr0);
+extern u64 hv_host_xcr0;
+
+/* exit.c */
+enum hv_action hv_handle_exit(struct hv_vp *vp);
+void hv_partition_crash(struct hv_vp *vp, u32 reason, u64 info);
+u64 hv_gpr_read(struct hv_vp *vp, int reg, int len);
+void hv_gpr_write(struct hv_vp *vp, int reg, int len, u64 val);
+
+/* cpuid.c, msr.c, hypercall.c */
+void hv_cpuid(struct hv_vp *vp, u32 fn, u32 idx, u32 out[4]);
+const struct hvcore_cpuid_entry *hv_cpuid_find(struct hv_partition *p, u32 fn, u32 idx);
+long hv_cpuid_ioctl(struct hv_partition *p, unsigned int cmd, void __user *uarg);
+long hv_msr_intercept_ioctl(struct hv_partition *p, void __user *uarg);
+bool hv_msr_forwarded(struct hv_partition *p, u32 msr);
+extern const u32 hv_msr_passthrough[];
+extern const unsigned int hv_nr_msr_passthrough;
+void *hv_fpu_alloc(void);
+bool hv_msr_read(struct hv_vp *vp, u32 msr, u64 *val);
+bool hv_msr_write(struct hv_vp *vp, u32 msr, u64 val);
+enum hv_action hv_hypercall(struct hv_vp *vp);
+
+/* channel.c: the worker's message stream */
+enum hv_action hv_msg_send(struct hv_vp *vp, u64 next_rip);
+long hv_channel_ioctl(struct file *file, struct hv_partition *p, unsigned int cmd,
+		      void __user *uarg);
+ssize_t hv_channel_read(struct file *file, char __user *buf, size_t len, loff_t *off);
+__poll_t hv_channel_poll(struct file *file, struct poll_table_struct *wait);
+void hv_channel_release(struct file *file, struct hv_partition *p);
+void hv_channel_flush(struct hv_partition *p);
+void hv_channel_state_changed(struct hv_partition *p);
+
+/* emulate.c: guest memory through the guest's page tables, MOV decode */
+int hv_guest_fetch(struct hv_vp *vp, u8 *buf, int len);
+int hv_decode_mmio(struct hv_vp *vp, const u8 *insn, int len, bool *write, u8 *size,
+		   u64 *wdata);
+int hv_gpa_read(struct hv_partition *p, u64 gpa, void *buf, u32 len);
+int hv_gpa_write(struct hv_partition *p, u64 gpa, const void *buf, u32 len);
+
+/* npt.c */
+int hv_npt_init(struct hv_partition *p);
+void hv_npt_free(struct hv_npt *npt);
+int hv_npt_map(struct hv_partition *p, u64 gpa);
+u64 hv_npt_root_pa(struct hv_partition *p);
 
 int hv_sysfs_partition_add(struct hv_partition *p);
 void hv_sysfs_partition_remove(struct hv_partition *p);

@@ -65,12 +65,14 @@ static int hv_cpu_online(unsigned int cpu)
 	if (READ_ONCE(hv_rebooting))
 		return 0;
 
-	if (!lp->vendor_page) {
+	if (!lp->vendor_page)
 		lp->vendor_page = alloc_pages_node(cpu_to_node(cpu),
 						   GFP_KERNEL | __GFP_ZERO, 0);
-		if (!lp->vendor_page)
-			return -ENOMEM;
-	}
+	if (!lp->vendor_page2)
+		lp->vendor_page2 = alloc_pages_node(cpu_to_node(cpu),
+						    GFP_KERNEL | __GFP_ZERO, 0);
+	if (!lp->vendor_page || !lp->vendor_page2)
+		return -ENOMEM;
 
 	/*
 	 * IRQs off: another hypervisor's enable IPI must not slip between the
@@ -88,6 +90,8 @@ static int hv_cpu_online(unsigned int cpu)
 		       hv_arch->ext, cpu, hv_arch->rival);
 	else if (ret)
 		pr_err("cannot enable %s on CPU %u: %d\n", hv_arch->ext, cpu, ret);
+	else
+		hv_lp_online(lp);
 	return ret;
 }
 
@@ -150,6 +154,8 @@ static void hv_free_lps(void)
 			continue;
 		if (lp->vendor_page)
 			__free_page(lp->vendor_page);
+		if (lp->vendor_page2)
+			__free_page(lp->vendor_page2);
 		kfree(lp);
 	}
 	kfree(hv_lps);
@@ -188,9 +194,18 @@ static int __init hvcore_init(void)
 	if (ret)
 		return ret;
 
+	ret = hv_fpu_init();
+	if (ret)
+		return ret;
 	ret = hv_alloc_lps();
 	if (ret)
 		return ret;
+	ret = hv_arch->init();
+	if (ret)
+		goto err_lps;
+	ret = hv_dispatch_init();
+	if (ret)
+		goto err_arch;
 
 	register_reboot_notifier(&hv_reboot_nb);
 
@@ -217,6 +232,10 @@ err_cpuhp:
 	cpuhp_remove_state(hv_cpuhp_state);
 err_reboot:
 	unregister_reboot_notifier(&hv_reboot_nb);
+	hv_dispatch_exit();
+err_arch:
+	hv_arch->exit();
+err_lps:
 	hv_free_lps();
 	return ret;
 }
@@ -228,6 +247,8 @@ static void __exit hvcore_exit(void)
 	hv_sysfs_exit();
 	cpuhp_remove_state(hv_cpuhp_state);
 	unregister_reboot_notifier(&hv_reboot_nb);
+	hv_dispatch_exit();
+	hv_arch->exit();
 	hv_free_lps();
 	pr_info("unloaded\n");
 }

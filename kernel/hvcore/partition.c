@@ -48,7 +48,11 @@ static void hv_partition_release(struct kref *ref)
 {
 	struct hv_partition *p = container_of(ref, struct hv_partition, ref);
 
+	hv_vps_destroy(p);
+	hv_npt_free(&p->npt);
+	mutex_destroy(&p->npt.lock);
 	hv_memory_free(&p->mem);
+	kfree(p->cpuid);
 	mutex_destroy(&p->lock);
 	kfree(p);
 }
@@ -128,6 +132,15 @@ static long hv_ioctl_create(void __user *uarg)
 	p->state = HVCORE_STATE_OFF;
 	p->numa_node = NUMA_NO_NODE;
 	p->mem.node = NUMA_NO_NODE;
+	init_waitqueue_head(&p->run_wq);
+	spin_lock_init(&p->msg_lock);
+	INIT_LIST_HEAD(&p->msgs);
+	init_waitqueue_head(&p->msg_wq);
+	mutex_init(&p->npt.lock);
+	if (hv_vps_create(p, 1)) {
+		hv_partition_put(p);
+		return -ENOMEM;
+	}
 
 	mutex_lock(&hv_partitions_lock);
 	if (hv_find_name_locked(p->name)) {
@@ -216,14 +229,36 @@ static long hv_ioctl_open(void __user *uarg)
 	return fd;
 }
 
+/*
+ * Stop: every VP off its LP, messages forgotten, VPs back to reset state.
+ * Works from any state; p->lock held.
+ */
+static void hv_partition_stop_locked(struct hv_partition *p, u32 code)
+{
+	u32 i;
+
+	spin_lock(&hv_sched_lock);
+	p->state = HVCORE_STATE_OFF;
+	hv_vps_stop_locked(p, HVCORE_VP_OFF);
+	spin_unlock(&hv_sched_lock);
+	hv_partition_wait_idle(p);
+	hv_channel_flush(p);
+	for (i = 0; i < p->nr_vps; i++)
+		hv_vp_reset(p->vps[i]);
+	p->exit_code = code;
+	hv_channel_state_changed(p);
+}
+
 /* Take @p out of the registry and sysfs; caller holds hv_partitions_lock. */
 static void hv_delete_locked(struct hv_partition *p)
 {
 	lockdep_assert_held(&hv_partitions_lock);
 	mutex_lock(&p->lock);
+	if (p->state != HVCORE_STATE_OFF)
+		hv_partition_stop_locked(p, 0);
 	p->deleted = true;
-	p->state = HVCORE_STATE_OFF;
 	mutex_unlock(&p->lock);
+	wake_up_interruptible(&p->msg_wq);
 	xa_erase(&hv_partitions, p->id);
 	hv_sysfs_partition_remove(p);
 	hv_partition_put(p);	/* the registry's reference */
@@ -341,10 +376,12 @@ static long hv_part_configure(struct hv_partition *p, void __user *uarg)
 	ret = hv_args_in(&c, sizeof(c), uarg, HVCORE_CONFIG_SIZE_VER0, "CONFIGURE", &usize);
 	if (!ret)
 		ret = hv_args_check("CONFIGURE", c.flags, 0, c.reserved, sizeof(c.reserved));
-	if (!ret)
-		ret = 0;
 	if (ret)
 		return ret;
+	if (c.vp_count > HVCORE_MAX_VPS) {
+		hv_bad_input("CONFIGURE: vp_count %u: at most %u", c.vp_count, HVCORE_MAX_VPS);
+		return -EINVAL;
+	}
 	if (c.memory_bytes & ~PAGE_MASK || c.memory_bytes > HVCORE_MEMORY_MAX) {
 		hv_bad_input("CONFIGURE: memory_bytes %llu: not 4 KiB-aligned or over %llu GiB",
 			     c.memory_bytes, HVCORE_MEMORY_MAX >> 30);
@@ -368,9 +405,14 @@ static long hv_part_configure(struct hv_partition *p, void __user *uarg)
 		hv_bad_input("CONFIGURE: guest memory of partition %u is mapped", p->id);
 		ret = -EBUSY;
 	} else {
+		hv_npt_free(&p->npt);
 		hv_memory_free(&p->mem);
 		p->numa_node = node;
 		ret = c.memory_bytes ? hv_memory_alloc(&p->mem, c.memory_bytes, node) : 0;
+		if (!ret && (c.vp_count ?: 1) != p->nr_vps) {
+			hv_vps_destroy(p);
+			ret = hv_vps_create(p, c.vp_count ?: 1);
+		}
 	}
 	mutex_unlock(&p->lock);
 	return ret;
@@ -400,6 +442,17 @@ static long hv_part_info(struct hv_partition *p, void __user *uarg)
 	info.pages_2m = p->mem.pages_2m;
 	info.numa_node = p->numa_node == NUMA_NO_NODE ? HVCORE_NODE_ANY : p->numa_node;
 	info.pages_off_node = p->mem.off_node;
+	info.vp_count = p->nr_vps;
+	spin_lock(&hv_sched_lock);
+	info.state = p->state;
+	if (p->crash_reason) {
+		info.crash_reason = p->crash_reason;
+		info.crash_info = p->crash_info;
+		info.crash_rip = p->crash_rip;
+		info.crash_vp = p->crash_vp;
+	}
+	spin_unlock(&hv_sched_lock);
+	info.exit_code = p->exit_code;
 	ret = p->deleted ? -ENODEV : 0;
 	mutex_unlock(&p->lock);
 	return ret ?: hv_args_out(uarg, &info, sizeof(info), usize);
@@ -430,6 +483,115 @@ static long hv_part_load(struct hv_partition *p, void __user *uarg)
 	return ret;
 }
 
+static int hv_partition_start_locked(struct hv_partition *p)
+{
+	u32 i;
+	int ret;
+
+	if (!hv_arch->run) {
+		hv_bad_input("CONTROL: %s guests are not supported yet", hv_arch->ext);
+		return -EOPNOTSUPP;
+	}
+	if (!p->mem.bytes) {
+		hv_bad_input("CONTROL: partition %u has no memory; CONFIGURE it first", p->id);
+		return -EINVAL;
+	}
+	ret = hv_npt_init(p);
+	if (ret)
+		return ret;
+	p->crash_reason = HVCORE_CRASH_NONE;
+	p->crash_info = 0;
+	p->crash_rip = 0;
+	p->crash_vp = 0;
+	p->exit_code = 0;
+	spin_lock(&hv_sched_lock);
+	p->state = HVCORE_STATE_RUNNING;
+	for (i = 0; i < p->nr_vps; i++)
+		hv_vp_make_ready_locked(p->vps[i]);
+	spin_unlock(&hv_sched_lock);
+	return 0;
+}
+
+static void hv_partition_pause_locked(struct hv_partition *p)
+{
+	spin_lock(&hv_sched_lock);
+	p->state = HVCORE_STATE_PAUSED;
+	hv_vps_stop_locked(p, HVCORE_VP_PAUSED);
+	spin_unlock(&hv_sched_lock);
+	hv_partition_wait_idle(p);
+}
+
+static void hv_partition_resume_locked(struct hv_partition *p)
+{
+	u32 i;
+
+	spin_lock(&hv_sched_lock);
+	p->state = HVCORE_STATE_RUNNING;
+	for (i = 0; i < p->nr_vps; i++) {
+		struct hv_vp *vp = p->vps[i];
+
+		if (vp->state != HVCORE_VP_PAUSED)
+			continue;
+		vp->state = vp->paused_state;
+		if (vp->state == HVCORE_VP_READY)
+			hv_vp_make_ready_locked(vp);
+	}
+	spin_unlock(&hv_sched_lock);
+}
+
+static const char *const hv_state_names[] = {
+	[HVCORE_STATE_OFF] = "off", [HVCORE_STATE_RUNNING] = "running",
+	[HVCORE_STATE_PAUSED] = "paused", [HVCORE_STATE_CRASHED] = "crashed",
+};
+
+static long hv_part_control(struct hv_partition *p, void __user *uarg)
+{
+	struct hvcore_control c;
+	u32 usize, state;
+	int ret;
+
+	ret = hv_args_in(&c, sizeof(c), uarg, HVCORE_CONTROL_SIZE_VER0, "CONTROL", &usize);
+	if (!ret)
+		ret = hv_args_check("CONTROL", c.flags, 0, c.reserved, sizeof(c.reserved));
+	if (ret)
+		return ret;
+	if (c.op < HVCORE_CONTROL_START || c.op > HVCORE_CONTROL_STOP) {
+		hv_bad_input("CONTROL: unknown op %u", c.op);
+		return -EINVAL;
+	}
+	if (c.code && c.op != HVCORE_CONTROL_STOP) {
+		hv_bad_input("CONTROL: code is for STOP only");
+		return -EINVAL;
+	}
+	state = READ_ONCE(p->state);
+	switch (c.op) {
+	case HVCORE_CONTROL_START:
+		if (state != HVCORE_STATE_OFF)
+			break;
+		return hv_partition_start_locked(p);
+	case HVCORE_CONTROL_PAUSE:
+		if (state != HVCORE_STATE_RUNNING)
+			break;
+		hv_partition_pause_locked(p);
+		return 0;
+	case HVCORE_CONTROL_RESUME:
+		if (state != HVCORE_STATE_PAUSED)
+			break;
+		hv_partition_resume_locked(p);
+		return 0;
+	default:
+		if (state == HVCORE_STATE_OFF) {
+			hv_bad_input("CONTROL: partition %u is already off", p->id);
+			return -EALREADY;
+		}
+		hv_partition_stop_locked(p, c.code);
+		return 0;
+	}
+	hv_bad_input("CONTROL: op %u not possible: partition %u is %s", c.op, p->id,
+		     hv_state_names[state]);
+	return -EBUSY;
+}
+
 /**
  * hv_partition_ioctl() - ioctls of a partition fd
  * @file:	the partition fd
@@ -442,6 +604,7 @@ static long hv_partition_ioctl(struct file *file, unsigned int cmd, unsigned lon
 {
 	struct hv_partition *p = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	long ret;
 
 	switch (HV_IOC_NOSIZE(cmd)) {
 	case HV_IOC_NOSIZE(HVCORE_CONFIGURE):
@@ -450,10 +613,48 @@ static long hv_partition_ioctl(struct file *file, unsigned int cmd, unsigned lon
 		return hv_part_info(p, uarg);
 	case HV_IOC_NOSIZE(HVCORE_LOAD):
 		return hv_part_load(p, uarg);
+	case HV_IOC_NOSIZE(HVCORE_GET_REGS):
+	case HV_IOC_NOSIZE(HVCORE_SET_REGS):
+	case HV_IOC_NOSIZE(HVCORE_VP_INFO):
+	case HV_IOC_NOSIZE(HVCORE_INJECT):
+	case HV_IOC_NOSIZE(HVCORE_CONTROL):
+	case HV_IOC_NOSIZE(HVCORE_SET_CPUID):
+	case HV_IOC_NOSIZE(HVCORE_GET_CPUID):
+	case HV_IOC_NOSIZE(HVCORE_SET_MSR_INTERCEPT):
+	case HV_IOC_NOSIZE(HVCORE_ATTACH_WORKER):
+	case HV_IOC_NOSIZE(HVCORE_COMPLETE):
+		break;
 	default:
 		hv_bad_input("unknown ioctl 0x%x on a partition fd", cmd);
 		return -ENOTTY;
 	}
+
+	mutex_lock(&p->lock);
+	if (p->deleted) {
+		ret = -ENODEV;
+		goto out;
+	}
+	switch (HV_IOC_NOSIZE(cmd)) {
+	case HV_IOC_NOSIZE(HVCORE_CONTROL):
+		ret = hv_part_control(p, uarg);
+		break;
+	case HV_IOC_NOSIZE(HVCORE_SET_CPUID):
+	case HV_IOC_NOSIZE(HVCORE_GET_CPUID):
+		ret = hv_cpuid_ioctl(p, cmd, uarg);
+		break;
+	case HV_IOC_NOSIZE(HVCORE_SET_MSR_INTERCEPT):
+		ret = hv_msr_intercept_ioctl(p, uarg);
+		break;
+	case HV_IOC_NOSIZE(HVCORE_ATTACH_WORKER):
+	case HV_IOC_NOSIZE(HVCORE_COMPLETE):
+		ret = hv_channel_ioctl(file, p, cmd, uarg);
+		break;
+	default:
+		ret = hv_vp_ioctl(p, cmd, uarg);
+	}
+out:
+	mutex_unlock(&p->lock);
+	return ret;
 }
 
 static void hv_vma_open(struct vm_area_struct *vma)
@@ -523,7 +724,12 @@ static int hv_partition_mmap(struct file *file, struct vm_area_struct *vma)
 
 static int hv_partition_release_file(struct inode *inode, struct file *file)
 {
-	hv_partition_put(file->private_data);
+	struct hv_partition *p = file->private_data;
+
+	mutex_lock(&p->lock);
+	hv_channel_release(file, p);
+	mutex_unlock(&p->lock);
+	hv_partition_put(p);
 	return 0;
 }
 
@@ -531,6 +737,8 @@ static const struct file_operations hv_partition_fops = {
 	.owner		= THIS_MODULE,
 	.release	= hv_partition_release_file,
 	.unlocked_ioctl	= hv_partition_ioctl,
+	.read		= hv_channel_read,
+	.poll		= hv_channel_poll,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= hv_partition_mmap,
 	.llseek		= noop_llseek,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * AMD SVM: feature probe and per-CPU enable (EFER.SVME + host save area).
+ * AMD SVM: feature probe, per-CPU enable (EFER.SVME + host save area) and
+ * the backend's ops table (the VP side is svm_vp.c).
  *
  * Facts from AMD APM vol. 2, 15.4 "Enabling SVM" and CPUID Fn8000_000A.
  */
@@ -14,6 +15,7 @@
 #include <asm/processor.h>
 
 #include "hvcore.h"
+#include "svm.h"
 
 /* CPUID Fn8000_000A EDX: SVM feature identification */
 #define HV_SVM_EDX_NPT		BIT(0)
@@ -96,4 +98,21 @@ const struct hv_arch_ops hv_svm_ops = {
 	.probe		= svm_probe,
 	.cpu_enable	= svm_cpu_enable,
 	.cpu_disable	= svm_cpu_disable,
+	.init		= svm_init,
+	.exit		= svm_exit,
+	.vp_create	= svm_vp_create,
+	.vp_destroy	= svm_vp_destroy,
+	.vp_reset	= svm_vp_reset,
+	.get_regs	= svm_get_regs,
+	.set_regs	= svm_set_regs,
+	.run		= svm_run,
+	.cpl		= svm_cpl,
+	.clear_shadow	= svm_clear_shadow,
+	.intr_allowed	= svm_intr_allowed,
+	.intr_window	= svm_intr_window,
+	.inject		= svm_inject,
+	.npt_entry	= svm_npt_entry,
+	.get_efer	= svm_get_efer,
+	.set_efer	= svm_set_efer,
+	.msr_pat	= svm_msr_pat,
 };

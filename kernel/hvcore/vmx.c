@@ -18,6 +18,8 @@
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
+#include <linux/slab.h>
+
 #include "hvcore.h"
 
 /* IA32_VMX_BASIC */
@@ -158,6 +160,69 @@ static void vmx_cpu_disable(struct hv_lp *lp)
 	cr4_clear_bits_irqsoff(X86_CR4_VMXE);
 }
 
+/*
+ * Until the VMX world switch exists (issue 4), a VP's registers are kept
+ * in a plain struct so that configuration, register and fuzz tests run
+ * unchanged on Intel; starting a partition is refused (no .run).
+ */
+static int vmx_init(void)
+{
+	return 0;
+}
+
+static void vmx_exit(void)
+{
+}
+
+static int vmx_vp_create(struct hv_vp *vp)
+{
+	struct hvcore_regs *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+
+	vp->arch = r;
+	return r ? 0 : -ENOMEM;
+}
+
+static void vmx_vp_destroy(struct hv_vp *vp)
+{
+	kfree(vp->arch);
+	vp->arch = NULL;
+}
+
+static void vmx_vp_reset(struct hv_vp *vp)
+{
+	struct hvcore_regs *r = vp->arch;
+
+	memset(r, 0, sizeof(*r));
+	r->seg[HVCORE_CS].selector = 0xf000;
+	r->seg[HVCORE_CS].base = 0xffff0000;
+	r->cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
+	r->dr6 = 0xffff0ff0;
+	r->dr7 = 0x400;
+	r->pat = 0x0007040600070406ULL;
+}
+
+static void vmx_get_regs(struct hv_vp *vp, struct hvcore_regs *r)
+{
+	const struct hvcore_regs *k = vp->arch;
+
+	size_t off = offsetof(struct hvcore_regs, seg);
+
+	/* Everything from the segments on; GPRs, RIP and RFLAGS are common. */
+	memcpy((u8 *)r + off, (const u8 *)k + off, sizeof(*r) - off);
+	memset(r->reserved, 0, sizeof(r->reserved));
+}
+
+static int vmx_set_regs(struct hv_vp *vp, const struct hvcore_regs *r)
+{
+	memcpy(vp->arch, r, sizeof(*r));
+	return 0;
+}
+
+static u64 vmx_get_efer(struct hv_vp *vp)
+{
+	return ((struct hvcore_regs *)vp->arch)->efer;
+}
+
 const struct hv_arch_ops hv_vmx_ops = {
 	.name		= "vmx",
 	.ext		= "VMX",
@@ -165,4 +230,12 @@ const struct hv_arch_ops hv_vmx_ops = {
 	.probe		= vmx_probe,
 	.cpu_enable	= vmx_cpu_enable,
 	.cpu_disable	= vmx_cpu_disable,
+	.init		= vmx_init,
+	.exit		= vmx_exit,
+	.vp_create	= vmx_vp_create,
+	.vp_destroy	= vmx_vp_destroy,
+	.vp_reset	= vmx_vp_reset,
+	.get_regs	= vmx_get_regs,
+	.set_regs	= vmx_set_regs,
+	.get_efer	= vmx_get_efer,
 };

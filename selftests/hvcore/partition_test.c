@@ -70,8 +70,17 @@ static int configure(int fd, __u64 bytes, int node)
 	return ioctl(fd, HVCORE_CONFIGURE, &c) ? -errno : 0;
 }
 
-/* A valid CONFIGURE but for its reserved padding word. */
+/* A valid CONFIGURE but for one reserved word. */
 static int configure_reserved0(int fd)
+{
+	struct hvcore_config c = { .size = sizeof(c), .memory_bytes = 4096,
+				   .numa_node = HVCORE_NODE_ANY, .reserved = { 1 } };
+
+	return ioctl(fd, HVCORE_CONFIGURE, &c) ? -errno : 0;
+}
+
+/* A valid CONFIGURE but for one VP too many. */
+static int configure_too_many_vps(int fd)
 {
 	struct hvcore_config c = { .size = sizeof(c), .memory_bytes = 4096,
 				   .numa_node = HVCORE_NODE_ANY, .vp_count = HVCORE_MAX_VPS + 1 };
@@ -257,6 +266,9 @@ TEST_F(part, memory_accounting)
 	km = kmsg_mark();
 	EXPECT_EQ(-EINVAL, configure_reserved0(fd));
 	EXPECT_TRUE(kmsg_has(km, "CONFIGURE: reserved fields must be zero"));
+	km = kmsg_mark();
+	EXPECT_EQ(-EINVAL, configure_too_many_vps(fd));
+	EXPECT_TRUE(kmsg_has(km, "CONFIGURE: vp_count 65: at most 64"));
 	/* Far more than the test host has: refused, nothing kept. */
 	EXPECT_EQ(-ENOMEM, configure(fd, 32ULL << 30, HVCORE_NODE_ANY));
 	EXPECT_EQ(self->baseline, held_pages());

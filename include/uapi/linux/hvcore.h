@@ -203,7 +203,7 @@ struct hvcore_partition_info {
 	__u64 crash_rip;
 	__u32 exit_code;
 	__u32 crash_vp;
-	__u64 reserved[1];
+	__u64 reserved;
 };
 
 #define HVCORE_PARTITION_INFO_SIZE_VER0	128

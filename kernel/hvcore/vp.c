@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual processors: creation with the partition's configuration, reset,
+ * registers, counters, and the events (interrupts, exceptions, NMIs)
+ * waiting to be delivered.
+ *
+ * A VP's registers belong to whoever runs it: the dispatcher while it is
+ * RUNNING, the ioctls otherwise. GET/SET_REGS therefore require that the
+ * partition is not running and no VP is on an LP (pause it first).
+ *
+ * Events: interrupts are a 256-bit request register (atomic bitops, so an
+ * injecting ioctl and the dispatcher need no lock), delivered highest
+ * vector first whenever the guest can take one; an exception and an NMI
+ * wait in single slots under hv_sched_lock. There is no local APIC here:
+ * an interrupt is delivered like an external interrupt with its vector
+ * and needs no EOI.
+ */
+#define pr_fmt(fmt) "hvcore: " fmt
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "hvcore.h"
+
+static void hv_vp_free(struct hv_vp *vp)
+{
+	if (vp->arch)
+		hv_arch->vp_destroy(vp);
+	kfree(vp->xsave);
+	kfree(vp);
+}
+
+/**
+ * hv_vp_reset() - the architectural reset state (SDM 9.1, APM 14.1.3)
+ * @vp: a VP that is not running
+ */
+void hv_vp_reset(struct hv_vp *vp)
+{
+	void *fpu = hv_fpu_alloc();
+
+	memset(vp->gpr, 0, sizeof(vp->gpr));
+	vp->rip = 0xfff0;
+	vp->rflags = X86_EFLAGS_FIXED;
+	vp->xcr0 = XFEATURE_MASK_FP;
+	bitmap_zero(vp->irr, 256);
+	vp->exc_pending = false;
+	vp->nmi_pending = false;
+	vp->asid_gen = 0;
+	if (fpu) {
+		kfree(vp->xsave);
+		vp->xsave = fpu;
+	}
+	hv_arch->vp_reset(vp);
+}
+
+/**
+ * hv_vps_create() - give a partition @count VPs in reset state
+ * @p:		partition, off, with p->lock held and no VPs
+ * @count:	1..HVCORE_MAX_VPS
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int hv_vps_create(struct hv_partition *p, u32 count)
+{
+	u32 i;
+
+	p->vps = kcalloc(count, sizeof(*p->vps), GFP_KERNEL_ACCOUNT);
+	if (!p->vps)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		struct hv_vp *vp = kzalloc(sizeof(*vp), GFP_KERNEL_ACCOUNT);
+
+		if (!vp)
+			goto fail;
+		p->vps[i] = vp;
+		p->nr_vps = i + 1;
+		vp->part = p;
+		vp->index = i;
+		vp->lp = -1;
+		vp->asid_lp = -1;
+		vp->mmio_reg = -1;
+		INIT_LIST_HEAD(&vp->rq_node);
+		INIT_LIST_HEAD(&vp->msg_node);
+		vp->xsave = hv_fpu_alloc();
+		if (!vp->xsave || hv_arch->vp_create(vp))
+			goto fail;
+		hv_vp_reset(vp);
+	}
+	return 0;
+fail:
+	hv_vps_destroy(p);
+	return -ENOMEM;
+}
+
+/**
+ * hv_vps_destroy() - free all VPs of a partition that is off
+ * @p: the partition
+ */
+void hv_vps_destroy(struct hv_partition *p)
+{
+	u32 i;
+
+	for (i = 0; i < p->nr_vps; i++)
+		if (p->vps[i])
+			hv_vp_free(p->vps[i]);
+	kfree(p->vps);
+	p->vps = NULL;
+	p->nr_vps = 0;
+}
+
+/**
+ * hv_vp_skip() - continue after the instruction that exited
+ * @vp: the VP, not in guest mode
+ */
+void hv_vp_skip(struct hv_vp *vp)
+{
+	vp->rip = vp->exit.next_rip;
+	hv_arch->clear_shadow(vp);
+}
+
+/**
+ * hv_vp_queue_exception() - deliver an exception at the next entry
+ * @vp:		the VP
+ * @vector:	0-31
+ * @has_err:	the exception pushes an error code
+ * @err:	the error code
+ */
+void hv_vp_queue_exception(struct hv_vp *vp, u8 vector, bool has_err, u32 err)
+{
+	spin_lock(&hv_sched_lock);
+	vp->exc_pending = true;
+	vp->exc_vector = vector;
+	vp->exc_has_err = has_err;
+	vp->exc_err = err;
+	spin_unlock(&hv_sched_lock);
+}
+
+/**
+ * hv_vp_inject_pending() - hand the next deliverable event to the hardware
+ * @vp: the VP about to enter
+ *
+ * Context: dispatcher, preemption off.
+ */
+void hv_vp_inject_pending(struct hv_vp *vp)
+{
+	unsigned long v;
+
+	if (READ_ONCE(vp->exc_pending) || READ_ONCE(vp->nmi_pending)) {
+		spin_lock(&hv_sched_lock);
+		if (vp->exc_pending &&
+		    hv_arch->inject(vp, HV_EV_EXCEPTION, vp->exc_vector,
+				    vp->exc_has_err, vp->exc_err)) {
+			vp->exc_pending = false;
+			vp->injected++;
+		}
+		if (vp->nmi_pending && hv_arch->inject(vp, HV_EV_NMI, 2, false, 0)) {
+			vp->nmi_pending = false;
+			vp->injected++;
+		}
+		spin_unlock(&hv_sched_lock);
+	}
+
+	v = find_last_bit(vp->irr, 256);
+	if (v >= 256)
+		return;
+	if (!hv_arch->intr_allowed(vp)) {
+		hv_arch->intr_window(vp, true);
+		return;
+	}
+	if (hv_arch->inject(vp, HV_EV_INTR, v, false, 0)) {
+		clear_bit(v, vp->irr);
+		vp->injected++;
+	}
+	hv_arch->intr_window(vp, find_last_bit(vp->irr, 256) < 256);
+}
+
+/* The VP of an ioctl, with the partition's lock held. */
+static struct hv_vp *hv_vp_lookup(struct hv_partition *p, u32 index, const char *what)
+{
+	if (index >= p->nr_vps) {
+		hv_bad_input("%s: partition %u has no VP %u (it has %u)", what, p->id,
+			     index, p->nr_vps);
+		return NULL;
+	}
+	return p->vps[index];
+}
+
+/* Registers may be touched: nothing runs and nothing will until we unlock. */
+static int hv_vp_quiet(struct hv_partition *p, const char *what)
+{
+	int ret = 0;
+
+	spin_lock(&hv_sched_lock);
+	if (p->state == HVCORE_STATE_RUNNING || p->nr_running) {
+		hv_bad_input("%s: partition %u is running; pause it first", what, p->id);
+		ret = -EBUSY;
+	}
+	spin_unlock(&hv_sched_lock);
+	return ret;
+}
+
+static long hv_ioctl_get_regs(struct hv_partition *p, void __user *uarg)
+{
+	struct hvcore_regs r;
+	struct hv_vp *vp;
+	u32 usize;
+	int ret;
+
+	ret = hv_args_in(&r, sizeof(r), uarg, HVCORE_REGS_SIZE_VER0, "GET_REGS", &usize);
+	if (!ret)
+		ret = hv_args_check("GET_REGS", r.flags, 0, &r.reserved0, sizeof(r.reserved0));
+	if (ret)
+		return ret;
+	vp = hv_vp_lookup(p, r.vp, "GET_REGS");
+	if (!vp)
+		return -EINVAL;
+	ret = hv_vp_quiet(p, "GET_REGS");
+	if (ret)
+		return ret;
+	memset((u8 *)&r + offsetof(struct hvcore_regs, gpr), 0,
+	       sizeof(r) - offsetof(struct hvcore_regs, gpr));
+	memcpy(r.gpr, vp->gpr, sizeof(r.gpr));
+	r.rip = vp->rip;
+	r.rflags = vp->rflags;
+	r.xcr0 = vp->xcr0;
+	hv_arch->get_regs(vp, &r);
+	return hv_args_out(uarg, &r, sizeof(r), usize);
+}
+
+static long hv_ioctl_set_regs(struct hv_partition *p, void __user *uarg)
+{
+	struct hvcore_regs r;
+	struct hv_vp *vp;
+	u32 usize;
+	int ret, i;
+
+	ret = hv_args_in(&r, sizeof(r), uarg, HVCORE_REGS_SIZE_VER0, "SET_REGS", &usize);
+	if (!ret)
+		ret = hv_args_check("SET_REGS", r.flags, 0, r.reserved, sizeof(r.reserved));
+	if (!ret)
+		ret = hv_args_zero("SET_REGS", &r.reserved0, sizeof(r.reserved0));
+	for (i = 0; !ret && i < HVCORE_NR_SEGS; i++)
+		ret = hv_args_zero("SET_REGS", &r.seg[i].reserved, sizeof(r.seg[i].reserved));
+	if (!ret)
+		ret = hv_args_zero("SET_REGS", r.gdt.reserved, sizeof(r.gdt.reserved));
+	if (!ret)
+		ret = hv_args_zero("SET_REGS", r.idt.reserved, sizeof(r.idt.reserved));
+	if (ret)
+		return ret;
+	vp = hv_vp_lookup(p, r.vp, "SET_REGS");
+	if (!vp)
+		return -EINVAL;
+	if (!hv_xcr0_valid(r.xcr0)) {
+		hv_bad_input("SET_REGS: XCR0 0x%llx is not a valid subset of the host's 0x%llx",
+			     r.xcr0, hv_host_xcr0);
+		return -EINVAL;
+	}
+	ret = hv_vp_quiet(p, "SET_REGS");
+	if (ret)
+		return ret;
+	ret = hv_arch->set_regs(vp, &r);
+	if (ret)
+		return ret;
+	memcpy(vp->gpr, r.gpr, sizeof(vp->gpr));
+	vp->rip = r.rip;
+	vp->rflags = r.rflags | X86_EFLAGS_FIXED;
+	vp->xcr0 = r.xcr0;
+	return 0;
+}
+
+static long hv_ioctl_vp_info(struct hv_partition *p, void __user *uarg)
+{
+	struct hvcore_vp_info info;
+	struct hv_vp *vp;
+	u32 usize;
+	int ret;
+
+	ret = hv_args_in(&info, sizeof(info), uarg, HVCORE_VP_INFO_SIZE_VER0, "VP_INFO", &usize);
+	if (!ret)
+		ret = hv_args_check("VP_INFO", info.flags, 0, &info.state,
+				    sizeof(info) - offsetof(struct hvcore_vp_info, state));
+	if (ret)
+		return ret;
+	vp = hv_vp_lookup(p, info.vp, "VP_INFO");
+	if (!vp)
+		return -EINVAL;
+	/* Counters are u64 written by one dispatcher: torn reads cannot happen. */
+	info.state = READ_ONCE(vp->state);
+	info.lp = READ_ONCE(vp->lp);
+	info.asid = READ_ONCE(vp->asid);
+	info.total_ns = READ_ONCE(vp->total_ns);
+	info.guest_ns = READ_ONCE(vp->guest_ns);
+	info.dispatches = READ_ONCE(vp->dispatches);
+	info.migrations = READ_ONCE(vp->migrations);
+	memcpy(info.exits, vp->exits, sizeof(info.exits));
+	info.hypercalls = READ_ONCE(vp->hypercalls);
+	info.injected = READ_ONCE(vp->injected);
+	return hv_args_out(uarg, &info, sizeof(info), usize);
+}
+
+static long hv_ioctl_inject(struct hv_partition *p, void __user *uarg)
+{
+	struct hvcore_inject in;
+	struct hv_vp *vp;
+	bool kick = false;
+	u32 usize;
+	int ret;
+
+	ret = hv_args_in(&in, sizeof(in), uarg, HVCORE_INJECT_SIZE_VER0, "INJECT", &usize);
+	if (!ret)
+		ret = hv_args_check("INJECT", in.flags, HVCORE_INJECT_ERROR_CODE, in.reserved,
+				    sizeof(in.reserved));
+	if (ret)
+		return ret;
+	vp = hv_vp_lookup(p, in.vp, "INJECT");
+	if (!vp)
+		return -EINVAL;
+	switch (in.type) {
+	case HVCORE_INJECT_INTERRUPT:
+		if (in.vector < 32 || in.vector > 255 || in.flags) {
+			hv_bad_input("INJECT: interrupt vector %u: must be 32-255, no error code",
+				     in.vector);
+			return -EINVAL;
+		}
+		break;
+	case HVCORE_INJECT_EXCEPTION:
+		if (in.vector > 31 || in.vector == 2) {
+			hv_bad_input("INJECT: exception vector %u: must be 0-31 but not 2 (NMI)",
+				     in.vector);
+			return -EINVAL;
+		}
+		break;
+	case HVCORE_INJECT_NMI:
+		if (in.flags || (in.vector && in.vector != 2)) {
+			hv_bad_input("INJECT: an NMI has vector 2 and no error code");
+			return -EINVAL;
+		}
+		break;
+	default:
+		hv_bad_input("INJECT: unknown type %u", in.type);
+		return -EINVAL;
+	}
+	if (!(in.flags & HVCORE_INJECT_ERROR_CODE) && in.error_code) {
+		hv_bad_input("INJECT: error_code set without HVCORE_INJECT_ERROR_CODE");
+		return -EINVAL;
+	}
+
+	spin_lock(&hv_sched_lock);
+	if (p->state != HVCORE_STATE_RUNNING && p->state != HVCORE_STATE_PAUSED) {
+		hv_bad_input("INJECT: partition %u is not running or paused", p->id);
+		ret = -EBUSY;
+	} else if (in.type == HVCORE_INJECT_EXCEPTION && vp->exc_pending) {
+		hv_bad_input("INJECT: VP %u already has an exception pending", vp->index);
+		ret = -EBUSY;
+	} else {
+		if (in.type == HVCORE_INJECT_INTERRUPT) {
+			set_bit(in.vector, vp->irr);
+		} else if (in.type == HVCORE_INJECT_NMI) {
+			vp->nmi_pending = true;
+		} else {
+			vp->exc_pending = true;
+			vp->exc_vector = in.vector;
+			vp->exc_has_err = in.flags & HVCORE_INJECT_ERROR_CODE;
+			vp->exc_err = in.error_code;
+		}
+		if (vp->state == HVCORE_VP_HALTED)
+			hv_vp_make_ready_locked(vp);
+		else if (vp->state == HVCORE_VP_PAUSED && vp->paused_state == HVCORE_VP_HALTED)
+			vp->paused_state = HVCORE_VP_READY;
+		kick = vp->on_lp;
+	}
+	spin_unlock(&hv_sched_lock);
+	if (kick)
+		hv_vp_kick(vp);
+	return ret;
+}
+
+/**
+ * hv_vp_ioctl() - the VP ioctls of a partition fd
+ * @p:		the partition, p->lock held
+ * @cmd:	HVCORE_GET_REGS, _SET_REGS, _VP_INFO or _INJECT
+ * @uarg:	user pointer to the ioctl's structure
+ *
+ * Return: 0 or a negative errno as the uapi header documents.
+ */
+long hv_vp_ioctl(struct hv_partition *p, unsigned int cmd, void __user *uarg)
+{
+	switch (HV_IOC_NOSIZE(cmd)) {
+	case HV_IOC_NOSIZE(HVCORE_GET_REGS):
+		return hv_ioctl_get_regs(p, uarg);
+	case HV_IOC_NOSIZE(HVCORE_SET_REGS):
+		return hv_ioctl_set_regs(p, uarg);
+	case HV_IOC_NOSIZE(HVCORE_VP_INFO):
+		return hv_ioctl_vp_info(p, uarg);
+	default:
+		return hv_ioctl_inject(p, uarg);
+	}
+}
