@@ -70,6 +70,23 @@ long hvt_held_pages(void)
 	return read_long(SYSFS "/memory_pages");
 }
 
+/*
+ * Whether this host runs guests: false only when START says EOPNOTSUPP
+ * (a vendor without a world switch yet); other failures are the tests' to see.
+ */
+bool guest_can_run(int dev)
+{
+	struct guest g;
+	bool ret = true;
+
+	if (!guest_create(&g, dev, "hvtest-probe", 1ULL << 20, 1) &&
+	    !guest_load_real(&g, GUEST_IMAGE(real)) && !guest_set_entry_regs(&g) &&
+	    guest_control(&g, HVCORE_CONTROL_START, 0) == -EOPNOTSUPP)
+		ret = false;
+	guest_destroy(&g);
+	return ret;
+}
+
 void guest_sleep_ms(int ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };

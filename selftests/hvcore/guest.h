@@ -119,6 +119,7 @@ struct guest {
 
 int hvt_dev_open(void);
 long hvt_held_pages(void);
+bool guest_can_run(int dev);
 
 int guest_create(struct guest *g, int dev, const char *name, __u64 mem_bytes,
 		 unsigned int nr_vps);

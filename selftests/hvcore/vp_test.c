@@ -36,6 +36,8 @@ FIXTURE_SETUP(vp)
 	ASSERT_LE(0, self->dev);
 	self->baseline = hvt_held_pages();
 	ASSERT_EQ(0, self->baseline);
+	if (!guest_can_run(self->dev))
+		SKIP(return, "this host runs no guests yet (START: EOPNOTSUPP)");
 }
 
 FIXTURE_TEARDOWN(vp)
@@ -100,6 +102,9 @@ static void expect_seg_eq(struct __test_metadata *_metadata, const struct hvcore
 	EXPECT_EQ(a->base, b->base) TH_LOG("segment %d", i);
 	EXPECT_EQ(a->limit, b->limit) TH_LOG("segment %d", i);
 	EXPECT_EQ(a->selector, b->selector) TH_LOG("segment %d", i);
+	EXPECT_EQ(a->unusable, b->unusable) TH_LOG("segment %d", i);
+	if (a->unusable)
+		return;		/* an unusable segment has no attributes */
 	EXPECT_EQ(a->type, b->type) TH_LOG("segment %d", i);
 	EXPECT_EQ(a->s, b->s) TH_LOG("segment %d", i);
 	EXPECT_EQ(a->dpl, b->dpl) TH_LOG("segment %d", i);
@@ -108,7 +113,6 @@ static void expect_seg_eq(struct __test_metadata *_metadata, const struct hvcore
 	EXPECT_EQ(a->l, b->l) TH_LOG("segment %d", i);
 	EXPECT_EQ(a->db, b->db) TH_LOG("segment %d", i);
 	EXPECT_EQ(a->g, b->g) TH_LOG("segment %d", i);
-	EXPECT_EQ(a->unusable, b->unusable) TH_LOG("segment %d", i);
 }
 
 /* A full long-mode state with a distinct value in every field comes back. */
@@ -163,7 +167,8 @@ TEST_F(vp, regs_round_trip)
 	EXPECT_EQ(r.cr8, back.cr8);
 	EXPECT_EQ(r.efer, back.efer);
 	EXPECT_EQ(r.dr6, back.dr6);
-	EXPECT_EQ(r.dr7, back.dr7);
+	/* Documented: guests have no debug registers, DR7 reads 0x400. */
+	EXPECT_EQ(0x400, back.dr7);
 	EXPECT_EQ(r.pat, back.pat);
 	EXPECT_EQ(r.star, back.star);
 	EXPECT_EQ(r.lstar, back.lstar);
@@ -239,11 +244,13 @@ TEST_F(vp, regs_bad_input)
 	big.more[1] = 1;
 	EXPECT_EQ(-E2BIG, regs_ioctl(self->g.fd, _IOW(HVCORE_IOCTL_TYPE, 0x44, big), &big));
 
-	/* Not while running; the state is kept as it was. */
+	/* Neither while running. */
 	ASSERT_EQ(0, guest_set_entry_regs(&self->g));
 	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_START, 0));
 	EXPECT_EQ(-EBUSY, guest_set_regs(&self->g, &r));
+	EXPECT_EQ(-EBUSY, guest_get_regs(&self->g, 0, &r));
 	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_STOP, 0));
+	ASSERT_EQ(0, guest_entry_regs(&self->g, 0, &r));
 	EXPECT_EQ(0, guest_set_regs(&self->g, &r));
 }
 
