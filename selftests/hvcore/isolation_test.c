@@ -228,9 +228,10 @@ TEST_F_TIMEOUT(iso, fuzz_vp, 1800)
 			ssize_t n = read(fd, buf, clean ? sizeof(msgs) : random() % 600);
 
 			st->reads += n >= 0;
-			if (n >= (ssize_t)HVCORE_MESSAGE_SIZE_VER0 && clean) {
-				st->msgs += n / sizeof(msgs[0]);
-				st->last_seq = msgs[0].seq;
+			for (j = 0; clean && j < n / (ssize_t)sizeof(msgs[0]); j++) {
+				st->msgs++;
+				if (msgs[j].flags & HVCORE_MSG_F_COMPLETE)
+					st->last_seq = msgs[j].seq;
 			}
 			continue;
 		}
@@ -318,7 +319,9 @@ TEST_F_TIMEOUT(iso, fuzz_vp, 1800)
 			((struct hvcore_inject *)arg)->vector = random() % 2 ? 32 + random() % 224 :
 				random() % 300;
 			((struct hvcore_inject *)arg)->flags = random() % 4 ? 0 : random() % 4;
-			((struct hvcore_inject *)arg)->error_code = random();
+			j = ((struct hvcore_inject *)arg)->flags & HVCORE_INJECT_ERROR_CODE;
+			if (!clean || j)
+				((struct hvcore_inject *)arg)->error_code = random();
 			break;
 		case HVCORE_COMPLETE:
 			((struct hvcore_complete *)arg)->seq = random() % 4 ?

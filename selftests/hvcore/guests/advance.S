@@ -5,7 +5,8 @@
  * execute as something else when RIP lands one or two bytes late, and a
  * RIP left behind repeats the instruction forever. Exit code: the number
  * of additions, 10 when every RIP advanced right. Results 1-6: the address
- * of each port access, in order.
+ * of each port access, in order. Before exiting, it has the worker pause
+ * the partition.
  */
 #include "head.S"
 
@@ -44,4 +45,5 @@ io6:	in %dx, %eax			/* 1 byte */
 	add $1, %r15
 	wrmsr				/* 2 bytes, EFER unchanged */
 	add $1, %r15
+	PAUSE_HERE			/* the test reads the counters */
 	EXIT %r15d
