@@ -239,7 +239,9 @@ TEST_F(exits, msr)
 		EXPECT_EQ(0x501, guest_result(g, vp, 9)) TH_LOG("vp %u EFER", vp);
 		EXPECT_EQ(0x1122334455667788ULL + vp, guest_result(g, vp, 10)) TH_LOG("vp %u", vp);
 		EXPECT_EQ(13, guest_result(g, vp, 11)) TH_LOG("vp %u worker's #GP", vp);
-		EXPECT_EQ(4, guest_vpd(g, vp)->exc_count) TH_LOG("vp %u", vp);
+		EXPECT_EQ(13, guest_result(g, vp, 12)) TH_LOG("vp %u WRMSR HV_VP_INDEX", vp);
+		EXPECT_EQ(13, guest_result(g, vp, 13)) TH_LOG("vp %u APIC_BASE moved", vp);
+		EXPECT_EQ(6, guest_vpd(g, vp)->exc_count) TH_LOG("vp %u", vp);
 		EXPECT_EQ(0, guest_vpd(g, vp)->exc_error) TH_LOG("vp %u #GP(0)", vp);
 		EXPECT_EQ(2, w.reads[vp]);
 	}
@@ -277,6 +279,12 @@ TEST_F(exits, hypercalls)
 		EXPECT_EQ(HVCORE_HV_STATUS_SUCCESS, guest_result(g, vp, 5)) TH_LOG("vp %u", vp);
 		EXPECT_EQ(HVCORE_HV_STATUS_INVALID_HYPERCALL_CODE, guest_result(g, vp, 6))
 			TH_LOG("vp %u unknown code", vp);
+		EXPECT_EQ(HVCORE_HV_STATUS_INVALID_HYPERCALL_INPUT, guest_result(g, vp, 7))
+			TH_LOG("vp %u rep count on a simple call", vp);
+		EXPECT_EQ(HVCORE_HV_STATUS_INVALID_HYPERCALL_INPUT, guest_result(g, vp, 8))
+			TH_LOG("vp %u fast GUEST_LOG", vp);
+		EXPECT_EQ(HVCORE_HV_STATUS_INVALID_PARAMETER, guest_result(g, vp, 9))
+			TH_LOG("vp %u GUEST_LOG longer than 224 bytes", vp);
 	}
 	EXPECT_EQ(2, g->count[HVCORE_MSG_GUEST_LOG]);
 	for (vp = 0; (m = guest_msg(g, HVCORE_MSG_GUEST_LOG, vp)); vp++) {
@@ -366,7 +374,7 @@ TEST_F(exits, mmio)
 	};
 	static const struct { __u64 off; __u8 len; } loads[] = {
 		{ 0x20, 1 }, { 0x22, 2 }, { 0x24, 4 }, { 0x28, 8 }, { 0x30, 1 }, { 0x32, 2 },
-		{ 0x40, 1 },
+		{ 0x40, 1 }, { 0x70, 1 },
 	};
 	struct guest *g = &self->g;
 	const struct hvcore_message *m;
@@ -390,6 +398,7 @@ TEST_F(exits, mmio)
 	EXPECT_EQ((MMIO_VALUE + 0x32) & 0xffff, guest_result(g, 0, 5)) TH_LOG("MOVZX to R12");
 	EXPECT_EQ((FILL & ~0xff00ULL) | (((MMIO_VALUE + 0x40) & 0xff) << 8), guest_result(g, 0, 6))
 		TH_LOG("MOV to AH");
+	EXPECT_EQ((__u64)(__s8)(MMIO_VALUE + 0x70), guest_result(g, 0, 8)) TH_LOG("MOVSX to R14");
 
 	for (i = 0; (m = guest_msg(g, HVCORE_MSG_MMIO, i)); i++) {
 		EXPECT_TRUE(m->flags & HVCORE_MSG_F_DECODED) TH_LOG("access %u", i);
@@ -635,6 +644,41 @@ TEST_F(exits, crash_worker_gone)
 	close(wfd);
 	ASSERT_EQ(0, guest_wait_state(g, HVCORE_STATE_CRASHED, RUN_MS));
 	expect_crash(_metadata, g, HVCORE_CRASH_WORKER_GONE, ANY_INFO);
+}
+
+/* What hvcore does not emulate crashes the partition, never the host. */
+TEST_F(exits, crash_unhandled)
+{
+	struct hvcore_partition_info pi;
+	struct guest *g = &self->g;
+	const struct hvcore_message *m;
+	int mode;
+
+	for (mode = 4; mode <= 5; mode++) {
+		ASSERT_EQ(0, guest_create(g, self->dev, "unhandled", 4 * MIB, 1));
+		ASSERT_EQ(0, guest_load_long(g, GUEST_IMAGE(crash)));
+		g->args[0] = mode;
+		g->args[1] = MMIO_BASE;
+		ASSERT_EQ(0, guest_run(g, RUN_MS));
+		EXPECT_FALSE(g->exited);
+		ASSERT_EQ(0, guest_info(g, &pi));
+		EXPECT_EQ(HVCORE_STATE_CRASHED, pi.state) TH_LOG("mode %d", mode);
+		EXPECT_EQ(HVCORE_CRASH_UNHANDLED, pi.crash_reason) TH_LOG("mode %d", mode);
+		EXPECT_LE(GUEST_CODE, pi.crash_rip);
+		EXPECT_GT(GUEST_CODE + 0x2000, pi.crash_rip);
+		if (mode == 5) {
+			/* An informational message with the instruction bytes. */
+			m = guest_msg(g, HVCORE_MSG_MMIO, 0);
+			ASSERT_NE(NULL, m);
+			EXPECT_EQ(MMIO_BASE, m->mmio.gpa);
+			EXPECT_FALSE(m->flags & (HVCORE_MSG_F_COMPLETE | HVCORE_MSG_F_DECODED));
+			/* ADD %EAX, (%R8) */
+			EXPECT_EQ(0, memcmp(m->mmio.insn, "\x41\x01\x00", 3));
+		} else {
+			EXPECT_EQ(0, g->count[HVCORE_MSG_IO]) TH_LOG("string I/O reached the worker");
+		}
+		guest_destroy(g);
+	}
 }
 
 /* SVM instructions in a guest raise #UD there; the partition goes on. */

@@ -5,6 +5,8 @@
  *  2: an OUT to port 0x80, for a partition without a worker
  *  3: the SVM instructions (VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT,
  *     INVLPGA): results 0-6 get the vector each one raised; exit 0
+ *  4: REP OUTSB to port 0x80 (string port I/O: hvcore does not emulate it)
+ *  5: ADD to an MMIO address in R8 (not a MOV: hvcore does not emulate it)
  */
 #include "head.S"
 
@@ -15,6 +17,22 @@ main:
 	je no_worker
 	cmp $3, %rdx
 	je svm_insns
+	cmp $4, %rdx
+	je string_io
+	cmp $5, %rdx
+	je mmio_add
+	EXIT $0xbad
+
+string_io:
+	mov $0x80, %edx
+	mov $zero_idtr, %esi
+	mov $4, %ecx
+	cld
+	rep outsb
+	EXIT $0xbad
+
+mmio_add:
+	add %eax, (%r8)
 	EXIT $0xbad
 
 triple:

@@ -3,7 +3,9 @@
  * Hypercalls in the TLFS register convention. Results: 0 NULL (fast)
  * status, 1-2 GET_VP_INDEX (fast) status and RDX, 3 GET_VP_INDEX (slow,
  * output: result 20, which starts as all ones) status, 4 the same with a
- * misaligned output GPA, 5 GUEST_LOG status, 6 status of an unknown code.
+ * misaligned output GPA, 5 GUEST_LOG status, 6 status of an unknown code,
+ * 7 NULL with a rep count, 8 GUEST_LOG in the fast form, 9 GUEST_LOG of
+ * 225 bytes.
  */
 #include "head.S"
 
@@ -41,9 +43,25 @@ main:
 	mov $(0x80fe | FAST), %ecx
 	vmmcall
 	REPORT 6, %rax
+
+	mov $(1 << 32 | 0x8001 | FAST), %rcx
+	vmmcall
+	REPORT 7, %rax
+	mov $(0x8003 | FAST), %ecx
+	mov $log_input, %edx
+	vmmcall
+	REPORT 8, %rax
+	mov $0x8003, %ecx
+	mov $long_log, %edx
+	vmmcall
+	REPORT 9, %rax
 	EXIT $0
 
 	.balign 8
 log_input:
 	.long 16, 0
 	.ascii "hvcore guest log"
+	.balign 8
+long_log:
+	.long 225, 0
+	.fill 225, 1, 'x'

@@ -5,7 +5,8 @@
  * bytes from R9); loads into registers preset to 0x5555555555555555:
  * results 0 CL from +0x20, 1 R13W from +0x22, 2 R10D from +0x24, 3 R11 from
  * +0x28, 4 MOVZX byte into ESI from +0x30, 5 MOVZX word into R12 from
- * +0x32, 6 AH from +0x40. Result 7: the address of the first store.
+ * +0x32, 6 AH from +0x40, 8 MOVSX byte into R14 from +0x70. Result 7: the
+ * address of the first store.
  */
 #include "head.S"
 
@@ -43,4 +44,7 @@ store1:	movb $0x11, (%rbp)
 	mov FILL, %rax
 	movb 0x40(%rbp), %ah
 	REPORT 6, %rax
+	mov FILL, %r14
+	movsbq 0x70(%rbp), %r14
+	REPORT 8, %r14
 	EXIT $0

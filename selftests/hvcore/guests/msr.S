@@ -4,7 +4,8 @@
  * 4 HV_VP_INDEX, 5 HV_GUEST_OS_ID after a write, 6-8 exception vectors of
  * RDMSR/WRMSR of VM_HSAVE_PA and of setting EFER.SVME, 9 EFER after that,
  * 10 RDMSR of the worker's MSR 0xc0011234 (after a WRMSR of 0x100000002),
- * 11 vector of its second RDMSR (the worker answers #GP).
+ * 11 vector of its second RDMSR (the worker answers #GP), 12-13 vectors of
+ * WRMSR of HV_VP_INDEX and of a moved APIC_BASE.
  */
 #include "head.S"
 
@@ -50,4 +51,12 @@ main:
 	RD 0xc0011234, 10
 	mov $0xc0011234, %ecx
 	EXPECT_EXC 11, rdmsr
+
+	mov $0x40000002, %ecx
+	xor %eax, %eax
+	xor %edx, %edx
+	EXPECT_EXC 12, wrmsr
+	mov $0x1b, %ecx
+	mov $0xfed00800, %eax
+	EXPECT_EXC 13, wrmsr
 	EXIT $0
