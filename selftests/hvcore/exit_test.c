@@ -171,6 +171,7 @@ TEST_F_TIMEOUT(exits, rip_advance_and_counters, 90)
 	EXPECT_LE(1, vi.dispatches);
 	EXPECT_LT(0, vi.guest_ns);
 	ASSERT_EQ(0, guest_control(g, HVCORE_CONTROL_RESUME, 0));
+	guest_go(g, 0, 1);
 	ASSERT_EQ(0, guest_serve_wait(g));
 
 	ASSERT_TRUE(g->exited);

@@ -45,5 +45,5 @@ io6:	in %dx, %eax			/* 1 byte */
 	add $1, %r15
 	wrmsr				/* 2 bytes, EFER unchanged */
 	add $1, %r15
-	PAUSE_HERE			/* the test reads the counters */
+	PAUSE_HERE 1			/* the test reads the counters */
 	EXIT %r15d

@@ -119,7 +119,12 @@ halt_forever:
 	pop %rax
 .endm
 
-/* Ask the worker to pause the partition (counters can be read), then go on. */
-.macro PAUSE_HERE
+/*
+ * Ask the worker to pause the partition (the test reads counters), then
+ * wait for the test's GO \n: the pause may take effect a little later, and
+ * nothing the guest does must race with it.
+ */
+.macro PAUSE_HERE n
 	out %al, $GUEST_PORT_PAUSE
+	WAIT_GO \n
 .endm
