@@ -17,6 +17,10 @@
 
 #define SYSFS "/sys/kernel/hvcore"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 static inline const char *env_or(const char *name, const char *def)
 {
 	const char *v = getenv(name);
@@ -119,6 +123,51 @@ static inline bool kmsg_has(int fd, const char *needle)
 		rec[n] = '\0';
 		if (strstr(rec, needle))
 			found = true;
+	}
+	close(fd);
+	return found;
+}
+
+/* hvcore loaded afresh: no partitions, no pages held. */
+static inline int hv_reload(void)
+{
+	int ret;
+
+	if (mod_loaded("hvcore")) {
+		ret = mod_unload("hvcore");
+		if (ret)
+			return ret;
+	}
+	return hv_load();
+}
+
+/*
+ * Whether the kernel log from the mark on has one of the markers of a
+ * kernel warning that the judge fails a run for (Documentation/testing.rst).
+ */
+static inline bool kmsg_warned(int fd)
+{
+	static const char *const markers[] = {
+		"WARNING: CPU:", "------------[ cut here ]", "BUG:", "Oops",
+		"general protection fault", "Call Trace:", "UBSAN:",
+	};
+	char rec[2048];
+	bool found = false;
+	unsigned int i;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		for (i = 0; i < ARRAY_SIZE(markers); i++)
+			if (strstr(rec, markers[i])) {
+				fprintf(stderr, "# kernel: %s", rec);
+				found = true;
+			}
 	}
 	close(fd);
 	return found;
