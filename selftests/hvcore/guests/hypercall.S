@@ -12,11 +12,11 @@
 #define FAST (1 << 16)
 
 main:
-	mov $(0x8001 | FAST), %ecx
+	mov $(0x7f01 | FAST), %ecx
 	vmmcall
 	REPORT 0, %rax
 
-	mov $(0x8002 | FAST), %ecx
+	mov $(0x7f02 | FAST), %ecx
 	xor %edx, %edx
 	vmmcall
 	REPORT 1, %rax
@@ -24,17 +24,17 @@ main:
 
 	REPORT 20, $-1
 	REPORT 21, $-1
-	mov $0x8002, %ecx
+	mov $0x7f02, %ecx
 	xor %edx, %edx
 	lea (VPD_RESULT + 8 * 20)(%rbx), %r8
 	vmmcall
 	REPORT 3, %rax
-	mov $0x8002, %ecx
+	mov $0x7f02, %ecx
 	lea (VPD_RESULT + 8 * 21 + 4)(%rbx), %r8
 	vmmcall
 	REPORT 4, %rax
 
-	mov $0x8003, %ecx
+	mov $0x7f03, %ecx
 	mov $log_input, %edx
 	xor %r8d, %r8d
 	vmmcall
@@ -44,14 +44,14 @@ main:
 	vmmcall
 	REPORT 6, %rax
 
-	mov $(1 << 32 | 0x8001 | FAST), %rcx
+	mov $(1 << 32 | 0x7f01 | FAST), %rcx
 	vmmcall
 	REPORT 7, %rax
-	mov $(0x8003 | FAST), %ecx
+	mov $(0x7f03 | FAST), %ecx
 	mov $log_input, %edx
 	vmmcall
 	REPORT 8, %rax
-	mov $0x8003, %ecx
+	mov $0x7f03, %ecx
 	mov $long_log, %edx
 	vmmcall
 	REPORT 9, %rax
