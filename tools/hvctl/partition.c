@@ -59,8 +59,6 @@ static const struct crash_name crash_names[] = {
 				     "message type" },
 	[HVCORE_CRASH_WORKER_GONE] = { "the worker went away with messages pending",
 				       "worker_gone", NULL },
-	[HVCORE_CRASH_WORKER_ERROR] = { "the worker completed a message with an error",
-					"worker_error", NULL },
 };
 
 static const char *const exit_kind_names[HVCORE_NR_EXIT_KINDS] = {
