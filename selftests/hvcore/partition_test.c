@@ -546,14 +546,16 @@ TEST_F_TIMEOUT(part, fuzz, 1200)
 			((struct hvcore_list *)arg)->count = random() % 128;
 			break;
 		case HVCORE_CONFIGURE:
-			((struct hvcore_config *)arg)->memory_bytes = (random() % 2048) * 4096 +
+			/* Clean ones keep some memory, so that LOADs can succeed. */
+			((struct hvcore_config *)arg)->memory_bytes = (random() % 2048 + clean) * 4096 +
 				(clean || random() % 8 ? 0 : random());
 			((struct hvcore_config *)arg)->numa_node = random() % 4 - 1;
 			break;
 		case HVCORE_LOAD:
-			((struct hvcore_load *)arg)->gpa = random() % (clean ? MIB : 9 * MIB);
-			((struct hvcore_load *)arg)->bytes = random() % 20000;
-			((struct hvcore_load *)arg)->data = random() % 2 ?
+			/* Clean ones fit any configured memory and point at our page. */
+			((struct hvcore_load *)arg)->gpa = random() % (clean ? 4096 : 9 * MIB);
+			((struct hvcore_load *)arg)->bytes = random() % (clean ? 4096 : 20000);
+			((struct hvcore_load *)arg)->data = clean || random() % 2 ?
 				(__u64)(unsigned long)page : random();
 			break;
 		}

@@ -16,7 +16,7 @@ main:
 	xor %ecx, %ecx
 	cpuid				/* 2 bytes */
 	add $1, %r15
-	mov $0x18001, %ecx		/* HVCALL_NULL, fast */
+	mov $0x17f01, %ecx		/* HVCALL_NULL, fast */
 	vmmcall				/* 3 bytes */
 	add $1, %r15
 	REPORT 0, %rax
