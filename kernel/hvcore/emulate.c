@@ -139,29 +139,34 @@ static int hv_gva_to_gpa(struct hv_vp *vp, const struct hvcore_regs *r, u64 gva,
 	return 0;
 }
 
+/* 64-bit mode: long mode active and a 64-bit code segment. */
+static bool hv_long64(const struct hvcore_regs *r)
+{
+	return (r->efer & EFER_LMA) && r->seg[HVCORE_CS].l;
+}
+
 /**
  * hv_guest_fetch() - the bytes at the guest's CS:RIP
  * @vp:		the VP, not in guest mode
+ * @r:		its registers (hv_arch_ops.get_regs())
  * @buf:	destination
  * @len:	bytes wanted (at most 15 make an instruction)
  *
  * Return: bytes fetched (fewer when a page is not mapped or not memory),
  * or a negative errno when none could be.
  */
-int hv_guest_fetch(struct hv_vp *vp, u8 *buf, int len)
+int hv_guest_fetch(struct hv_vp *vp, const struct hvcore_regs *r, u8 *buf, int len)
 {
-	struct hvcore_regs r = {};
 	u64 lin, gpa;
 	int done = 0;
 
-	hv_arch->get_regs(vp, &r);
 	lin = vp->rip;
-	if (!((r.efer & EFER_LMA) && r.seg[HVCORE_CS].l))
-		lin = (u32)(r.seg[HVCORE_CS].base + vp->rip);
+	if (!hv_long64(r))
+		lin = (u32)(r->seg[HVCORE_CS].base + vp->rip);
 	while (done < len) {
 		int n = min_t(int, len - done, PAGE_SIZE - offset_in_page(lin + done));
 
-		if (hv_gva_to_gpa(vp, &r, lin + done, &gpa) ||
+		if (hv_gva_to_gpa(vp, r, lin + done, &gpa) ||
 		    hv_gpa_read(vp->part, gpa, buf + done, n))
 			break;
 		done += n;
@@ -228,6 +233,7 @@ static int hv_reg8(int reg, bool rex)
  * hv_decode_mmio() - decode the MOV at RIP that faulted on MMIO
  * @vp:		the VP; on success its mmio_reg/mmio_dst_len/mmio_sext say
  *		where a read's value goes
+ * @r:		its registers (hv_arch_ops.get_regs())
  * @insn:	instruction bytes at RIP
  * @len:	how many
  * @write:	out: the access writes
@@ -237,18 +243,16 @@ static int hv_reg8(int reg, bool rex)
  * Return: the instruction's length, or -EINVAL for anything but the MOV,
  * MOVZX and MOVSX forms with a memory operand.
  */
-int hv_decode_mmio(struct hv_vp *vp, const u8 *insn, int len, bool *write, u8 *size,
-		   u64 *wdata)
+int hv_decode_mmio(struct hv_vp *vp, const struct hvcore_regs *r, const u8 *insn, int len,
+		   bool *write, u8 *size, u64 *wdata)
 {
-	struct hvcore_regs r = {};
 	struct hv_insn in = { .b = insn, .len = len };
 	bool long64, rex = false, rex_w = false, rex_r = false, more = true;
 	int osize, asize, reg;
 	u8 op, modrm;
 
-	hv_arch->get_regs(vp, &r);
-	long64 = (r.efer & EFER_LMA) && r.seg[HVCORE_CS].l;
-	osize = long64 || r.seg[HVCORE_CS].db ? 4 : 2;
+	long64 = hv_long64(r);
+	osize = long64 || r->seg[HVCORE_CS].db ? 4 : 2;
 	asize = long64 ? 8 : osize;
 
 	while (more) {

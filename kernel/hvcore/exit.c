@@ -187,6 +187,7 @@ static enum hv_action hv_exit_npf(struct hv_vp *vp)
 {
 	struct hv_partition *p = vp->part;
 	u64 gpa = vp->exit.npf.gpa, wdata = 0;
+	struct hvcore_regs r = {};
 	u8 insn[15], size = 0;
 	bool write = false;
 	int len, ilen;
@@ -199,12 +200,14 @@ static enum hv_action hv_exit_npf(struct hv_vp *vp)
 	memset(&vp->msg, 0, sizeof(vp->msg));
 	vp->msg.type = HVCORE_MSG_MMIO;
 	vp->msg.mmio.gpa = gpa;
-	len = hv_guest_fetch(vp, insn, sizeof(insn));
+	/* One register read serves the fetch and the decode. */
+	hv_arch->get_regs(vp, &r);
+	len = hv_guest_fetch(vp, &r, insn, sizeof(insn));
 	if (len > 0) {
 		memcpy(vp->msg.mmio.insn, insn, len);
 		vp->msg.mmio.insn_len = len;
 	}
-	ilen = len > 0 ? hv_decode_mmio(vp, insn, len, &write, &size, &wdata) : -EINVAL;
+	ilen = len > 0 ? hv_decode_mmio(vp, &r, insn, len, &write, &size, &wdata) : -EINVAL;
 	/* Code or page tables outside memory cannot be emulated either. */
 	if (ilen <= 0 || vp->exit.npf.fetch || vp->exit.npf.walk) {
 		/* The worker gets the bytes and the GPA; the VP cannot go on. */

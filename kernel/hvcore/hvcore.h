@@ -490,9 +490,9 @@ void hv_channel_flush(struct hv_partition *p);
 void hv_channel_state_changed(struct hv_partition *p);
 
 /* emulate.c: guest memory through the guest's page tables, MOV decode */
-int hv_guest_fetch(struct hv_vp *vp, u8 *buf, int len);
-int hv_decode_mmio(struct hv_vp *vp, const u8 *insn, int len, bool *write, u8 *size,
-		   u64 *wdata);
+int hv_guest_fetch(struct hv_vp *vp, const struct hvcore_regs *r, u8 *buf, int len);
+int hv_decode_mmio(struct hv_vp *vp, const struct hvcore_regs *r, const u8 *insn, int len,
+		   bool *write, u8 *size, u64 *wdata);
 int hv_gpa_read(struct hv_partition *p, u64 gpa, void *buf, u32 len);
 int hv_gpa_write(struct hv_partition *p, u64 gpa, const void *buf, u32 len);
 

@@ -274,8 +274,9 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp)
 		}
 	}
 	hrtimer_cancel(&lp->slice_timer);
-	vp->total_ns += local_clock() - start;
-	lp->total_ns += local_clock() - start;
+	start = local_clock() - start;
+	vp->total_ns += start;
+	lp->total_ns += start;
 	return act;
 }
 

@@ -135,6 +135,16 @@ static void svm_seg_set(struct vmcb_seg *s, u16 sel, u64 base, u32 limit, u16 at
 	s->attrib = attrib;
 }
 
+/* Besides every MOV DR: what exits (svm_decode_exit() says what each becomes). */
+static const unsigned int svm_intercepts[] = {
+	INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_CPUID, INTERCEPT_INVD,
+	INTERCEPT_HLT, INTERCEPT_INVLPGA, INTERCEPT_IOIO_PROT, INTERCEPT_MSR_PROT,
+	INTERCEPT_TASK_SWITCH, INTERCEPT_SHUTDOWN, INTERCEPT_VMRUN, INTERCEPT_VMMCALL,
+	INTERCEPT_VMLOAD, INTERCEPT_VMSAVE, INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
+	INTERCEPT_MONITOR, INTERCEPT_MWAIT, INTERCEPT_MWAIT_COND, INTERCEPT_XSETBV,
+	INTERCEPT_RDPRU,
+};
+
 /**
  * svm_vp_reset() - power-on state (APM 14.1.3) in the VMCB
  * @vp: the VP
@@ -149,22 +159,8 @@ void svm_vp_reset(struct hv_vp *vp)
 	memset(v, 0, sizeof(*v));
 	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
 		svm_intercept(v, i, true);
-	for (i = INTERCEPT_INTR; i <= INTERCEPT_SHUTDOWN; i++) {
-		switch (i) {
-		case INTERCEPT_INTR: case INTERCEPT_NMI: case INTERCEPT_SMI:
-		case INTERCEPT_CPUID: case INTERCEPT_INVD: case INTERCEPT_HLT:
-		case INTERCEPT_INVLPGA: case INTERCEPT_IOIO_PROT: case INTERCEPT_MSR_PROT:
-		case INTERCEPT_TASK_SWITCH: case INTERCEPT_SHUTDOWN:
-			svm_intercept(v, i, true);
-		}
-	}
-	for (i = INTERCEPT_VMRUN; i <= INTERCEPT_SKINIT; i++)
-		svm_intercept(v, i, true);
-	svm_intercept(v, INTERCEPT_MONITOR, true);
-	svm_intercept(v, INTERCEPT_MWAIT, true);
-	svm_intercept(v, INTERCEPT_MWAIT_COND, true);
-	svm_intercept(v, INTERCEPT_XSETBV, true);
-	svm_intercept(v, INTERCEPT_RDPRU, true);
+	for (i = 0; i < ARRAY_SIZE(svm_intercepts); i++)
+		svm_intercept(v, svm_intercepts[i], true);
 
 	c->iopm_base_pa = page_to_phys(hv_svm_iopm);
 	c->msrpm_base_pa = page_to_phys(hv_svm_msrpm);

@@ -113,6 +113,16 @@ void hv_vp_skip(struct hv_vp *vp)
 	hv_arch->clear_shadow(vp);
 }
 
+/* The exception slot; hv_sched_lock held. */
+static void hv_vp_set_exception_locked(struct hv_vp *vp, u8 vector, bool has_err, u32 err)
+{
+	lockdep_assert_held(&hv_sched_lock);
+	vp->exc_pending = true;
+	vp->exc_vector = vector;
+	vp->exc_has_err = has_err;
+	vp->exc_err = err;
+}
+
 /**
  * hv_vp_queue_exception() - deliver an exception at the next entry
  * @vp:		the VP
@@ -123,10 +133,7 @@ void hv_vp_skip(struct hv_vp *vp)
 void hv_vp_queue_exception(struct hv_vp *vp, u8 vector, bool has_err, u32 err)
 {
 	spin_lock(&hv_sched_lock);
-	vp->exc_pending = true;
-	vp->exc_vector = vector;
-	vp->exc_has_err = has_err;
-	vp->exc_err = err;
+	hv_vp_set_exception_locked(vp, vector, has_err, err);
 	spin_unlock(&hv_sched_lock);
 }
 
@@ -353,10 +360,9 @@ static long hv_ioctl_inject(struct hv_partition *p, void __user *uarg)
 		} else if (in.type == HVCORE_INJECT_NMI) {
 			vp->nmi_pending = true;
 		} else {
-			vp->exc_pending = true;
-			vp->exc_vector = in.vector;
-			vp->exc_has_err = in.flags & HVCORE_INJECT_ERROR_CODE;
-			vp->exc_err = in.error_code;
+			hv_vp_set_exception_locked(vp, in.vector,
+						   in.flags & HVCORE_INJECT_ERROR_CODE,
+						   in.error_code);
 		}
 		if (vp->state == HVCORE_VP_HALTED)
 			hv_vp_make_ready_locked(vp);
