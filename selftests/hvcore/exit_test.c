@@ -676,7 +676,8 @@ TEST_F(exits, crash_unhandled)
 			/* ADD %EAX, (%R8) */
 			EXPECT_EQ(0, memcmp(m->mmio.insn, "\x41\x01\x00", 3));
 		} else {
-			EXPECT_EQ(0, g->count[HVCORE_MSG_IO]) TH_LOG("string I/O reached the worker");
+			EXPECT_EQ(0, g->count[HVCORE_MSG_IO])
+				TH_LOG("string I/O reached the worker");
 		}
 		guest_destroy(g);
 	}

@@ -547,7 +547,8 @@ TEST_F_TIMEOUT(part, fuzz, 1200)
 			break;
 		case HVCORE_CONFIGURE:
 			/* Clean ones keep some memory, so that LOADs can succeed. */
-			((struct hvcore_config *)arg)->memory_bytes = (random() % 2048 + clean) * 4096 +
+			((struct hvcore_config *)arg)->memory_bytes =
+				(random() % 2048 + clean) * 4096 +
 				(clean || random() % 8 ? 0 : random());
 			((struct hvcore_config *)arg)->numa_node = random() % 4 - 1;
 			break;
