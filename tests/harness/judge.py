@@ -69,6 +69,7 @@ SPLAT_END = re.compile(r"---\[ end trace [0-9a-f]+ \]---")
 
 TAP_RESULT = re.compile(r"^(not ok|ok) (\d+)(?:\s+-\s+|\s+)?([^#]*?)\s*(?:#\s*(\w+)\b\s*(.*))?$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)")
+TAP_DIAG = re.compile(r"^#\s+\S+\.c:\d+:")
 BEGIN = re.compile(r"^HVTEST-BEGIN (\S+)")
 END = re.compile(r"^HVTEST-END (\S+) rc=(\d+)")
 
@@ -96,8 +97,13 @@ def suite_names(path):
 
 def judge_block(label, name, lines, rc, finished):
     """Results of one test program from its TAP lines and exit status."""
-    out, plan, seen = [], None, set()
+    out, plan, seen, diag = [], None, set(), []
     for line in lines:
+        # kselftest's "# file.c:123:test:Expected ..." lines say why a test failed.
+        if line.startswith("#  RUN"):
+            diag = []
+        elif TAP_DIAG.match(line):
+            diag.append(line[1:].strip())
         m = TAP_PLAN.match(line)
         if m and plan is None:
             plan = int(m.group(1))
@@ -117,7 +123,10 @@ def judge_block(label, name, lines, rc, finished):
         elif verdict == "ok" or directive in ("TODO", "XFAIL"):
             out.append(Result(label, full, PASS))
         else:
-            out.append(Result(label, full, FAIL, reason or "assertion failed"))
+            why = reason or "assertion failed"
+            if not reason and diag:
+                why += ": " + " | ".join(diag[-3:])
+            out.append(Result(label, full, FAIL, why))
     if plan is not None:
         for num in range(1, plan + 1):
             if num not in seen:

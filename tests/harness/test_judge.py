@@ -60,6 +60,14 @@ class JudgeTest(unittest.TestCase):
         self.assertIn(("load_test: hv.double_load", "FAIL"), statuses(res))
         self.assertEqual(judge.summary(res), "2 passed, 1 failed, 1 skipped")
 
+    def test_failure_says_where(self):
+        tap = GOOD_TAP.replace("ok 2 hv.double_load", "# load_test.c:380:lp_hotplug:Expected 0 (0) == "
+                               "write_str(online, \"1\") (-5)\nnot ok 2 hv.double_load")
+        res = judge.judge_log("svm/6.12", boot([("load_test", tap, 1)]), ["load_test"])
+        why = [r.detail for r in res if r.status == "FAIL"][0]
+        self.assertIn("load_test.c:380", why)
+        self.assertIn("(-5)", why)
+
     def test_missing_results_fail(self):
         tap = GOOD_TAP.replace("ok 3 hv.lp_hotplug # SKIP needs a second CPU\n", "")
         res = judge.judge_log("svm/6.12", boot([("load_test", tap, 0)]), ["load_test"])
