@@ -236,6 +236,30 @@ static enum hv_action hv_exit_hlt(struct hv_vp *vp)
 	return HV_BLOCK;
 }
 
+/*
+ * #UD raised by the guest (intercepted where the hardware can): VMMCALL
+ * on Intel and VMCALL on AMD are hypercalls too, as KVM has them, so one
+ * guest image makes hypercalls on either vendor. Anything else is the
+ * guest's own #UD.
+ */
+static enum hv_action hv_exit_ud_fault(struct hv_vp *vp)
+{
+	static const u8 vmcall[3] = { 0x0f, 0x01, 0xc1 }, vmmcall[3] = { 0x0f, 0x01, 0xd9 };
+	struct hvcore_regs r = {};
+	u8 insn[3];
+
+	hv_arch->get_regs(vp, &r);
+	if (hv_guest_fetch(vp, &r, insn, sizeof(insn)) == sizeof(insn) &&
+	    (!memcmp(insn, vmcall, 3) || !memcmp(insn, vmmcall, 3))) {
+		vp->exits[HVCORE_EXIT_HYPERCALL]++;
+		vp->exit.next_rip = vp->rip + 3;
+		return hv_hypercall(vp);
+	}
+	vp->exits[HVCORE_EXIT_EXCEPTION]++;
+	hv_vp_queue_exception(vp, X86_TRAP_UD, false, 0);
+	return HV_RESUME;
+}
+
 static enum hv_action hv_exit_xsetbv(struct hv_vp *vp)
 {
 	u64 val = (vp->gpr[HVCORE_RDX] << 32) | (u32)vp->gpr[HVCORE_RAX];
@@ -268,6 +292,9 @@ enum hv_action hv_handle_exit(struct hv_vp *vp)
 		return HV_RESUME;
 	case HV_X_NMI:
 		vp->exits[HVCORE_EXIT_NMI]++;
+		return HV_RESUME;
+	case HV_X_TIMER:
+		vp->exits[HVCORE_EXIT_OTHER]++;
 		return HV_RESUME;
 	case HV_X_INTR_WINDOW:
 		vp->exits[HVCORE_EXIT_INTR_WINDOW]++;
@@ -304,6 +331,12 @@ enum hv_action hv_handle_exit(struct hv_vp *vp)
 	case HV_X_UD:
 		vp->exits[HVCORE_EXIT_EXCEPTION]++;
 		hv_vp_queue_exception(vp, X86_TRAP_UD, false, 0);
+		return HV_RESUME;
+	case HV_X_UD_FAULT:
+		return hv_exit_ud_fault(vp);
+	case HV_X_GP:
+		vp->exits[HVCORE_EXIT_EXCEPTION]++;
+		hv_vp_queue_exception(vp, X86_TRAP_GP, true, 0);
 		return HV_RESUME;
 	case HV_X_SHUTDOWN:
 		hv_partition_crash(vp, HVCORE_CRASH_TRIPLE_FAULT, 0);

@@ -25,6 +25,17 @@
 	pr_info_ratelimited("%s[%d]: " fmt "\n", current->comm,	\
 			    task_pid_nr(current), ##__VA_ARGS__)
 
+/* EFER and CR4 bits a guest may set (SET_REGS, WRMSR EFER) */
+#define HV_EFER_GUEST		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+#define HV_CR4_GUEST		(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
+				 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
+				 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
+				 X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_OSXSAVE | \
+				 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
+#define HV_PAT_POWER_ON		0x0007040600070406ULL
+#define HV_DR6_INIT		0xffff0ff0ULL
+#define HV_DR7_INIT		0x400ULL
+
 /* The size in an ioctl number is not used: the struct's size field is. */
 #define HV_IOC_NOSIZE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
@@ -92,8 +103,11 @@ enum hv_exit_reason {
 	HV_X_INTR_WINDOW,
 	HV_X_EXTINT,
 	HV_X_NMI,
+	HV_X_TIMER,		/* the backend's own guest time limit ran out */
 	HV_X_XSETBV,
 	HV_X_UD,		/* an instruction the guest may not use: #UD */
+	HV_X_GP,		/* the backend refused the instruction: #GP(0) */
+	HV_X_UD_FAULT,		/* the guest raised #UD: a hypercall of the other vendor? */
 	HV_X_PAUSE,
 	HV_X_NOP,		/* skip the instruction (INVD) */
 	HV_X_SHUTDOWN,
@@ -237,6 +251,10 @@ struct hv_npt {
 	unsigned long mapped_4k;
 };
 
+/* hv_arch_ops.npt_ad() */
+#define HV_NPT_ACCESSED	1
+#define HV_NPT_DIRTY	2
+
 /* Event types for hv_arch_ops.inject() */
 enum { HV_EV_INTR, HV_EV_NMI, HV_EV_EXCEPTION };
 
@@ -261,8 +279,14 @@ enum { HV_EV_INTR, HV_EV_NMI, HV_EV_EXCEPTION };
  * @get_regs:	read registers other than @vp->gpr/rip/rflags into @r
  * @set_regs:	write them; -EINVAL (with one dmesg line) for values the
  *		hardware could never run
+ * @load:	optional: @vp is about to enter the guest on @lp, in a section
+ *		with preemption off that ends with @put (VMX: VMPTRLD)
+ * @put:	optional: end of that section (VMX: VMCLEAR); the backend's
+ *		state must be readable from any CPU afterwards
  * @run:	enter the guest once on @lp with interrupts off, fill
  *		@vp->exit; the NPT root is @npt_pa
+ * @npt_freed:	optional: a partition's nested tables were freed; drop
+ *		whatever the hardware cached from them
  * @cpl:	current privilege level of the guest
  * @clear_shadow: drop the interrupt shadow (after skipping an instruction)
  * @intr_allowed: the guest can take an external interrupt now
@@ -270,6 +294,8 @@ enum { HV_EV_INTR, HV_EV_NMI, HV_EV_EXCEPTION };
  * @inject:	queue an event for the next entry; false if one is queued
  * @npt_entry:	the nested page table entry mapping @pa (leaf: @level 1 for
  *		4 KiB, 2 for 2 MiB; non-leaf: @level 0)
+ * @npt_ad:	HV_NPT_ACCESSED and/or HV_NPT_DIRTY as leaf entry @e says
+ *		(both when the hardware does not track them)
  * @get_efer:	guest EFER as the guest sees it
  * @set_efer:	WRMSR EFER by the guest; false to refuse (#GP)
  * @msr_pat:	guest PAT access; false to refuse a write
@@ -288,13 +314,17 @@ struct hv_arch_ops {
 	void (*vp_reset)(struct hv_vp *vp);
 	void (*get_regs)(struct hv_vp *vp, struct hvcore_regs *r);
 	int (*set_regs)(struct hv_vp *vp, const struct hvcore_regs *r);
+	void (*load)(struct hv_vp *vp, struct hv_lp *lp);
+	void (*put)(struct hv_vp *vp);
 	void (*run)(struct hv_vp *vp, struct hv_lp *lp, u64 npt_pa);
+	void (*npt_freed)(void);
 	int (*cpl)(struct hv_vp *vp);
 	void (*clear_shadow)(struct hv_vp *vp);
 	bool (*intr_allowed)(struct hv_vp *vp);
 	void (*intr_window)(struct hv_vp *vp, bool on);
 	bool (*inject)(struct hv_vp *vp, int type, u8 vector, bool has_err, u32 err);
 	u64 (*npt_entry)(u64 pa, int level);
+	unsigned int (*npt_ad)(u64 e);
 	u64 (*get_efer)(struct hv_vp *vp);
 	bool (*set_efer)(struct hv_vp *vp, u64 efer);
 	bool (*msr_pat)(struct hv_vp *vp, bool write, u64 *val);
@@ -435,6 +465,7 @@ void hv_partitions_exit(void);
 /* sched.c: run queue and VP states; hv_sched_lock guards both */
 extern spinlock_t hv_sched_lock;
 int hv_dispatch_init(void);
+unsigned int hv_slice_us(void);
 void hv_dispatch_exit(void);
 void hv_lp_online(struct hv_lp *lp);
 void hv_vp_make_ready_locked(struct hv_vp *vp);
@@ -450,6 +481,9 @@ long hv_vp_ioctl(struct hv_partition *p, unsigned int cmd, void __user *uarg);
 void hv_vp_queue_exception(struct hv_vp *vp, u8 vector, bool has_err, u32 err);
 void hv_vp_inject_pending(struct hv_vp *vp);
 void hv_vp_skip(struct hv_vp *vp);
+bool hv_vp_asid(struct hv_vp *vp, struct hv_lp *lp);
+bool hv_regs_valid(const struct hvcore_regs *r);
+bool hv_pat_valid(u64 pat);
 int hv_fpu_init(void);
 void hv_fpu_load(struct hv_vp *vp);
 void hv_fpu_save(struct hv_vp *vp);
@@ -501,6 +535,7 @@ int hv_npt_init(struct hv_partition *p);
 void hv_npt_free(struct hv_npt *npt);
 int hv_npt_map(struct hv_partition *p, u64 gpa);
 u64 hv_npt_root_pa(struct hv_partition *p);
+void hv_npt_count(struct hv_npt *npt, u64 *mapped, u64 *accessed, u64 *dirty);
 
 int hv_sysfs_partition_add(struct hv_partition *p);
 void hv_sysfs_partition_remove(struct hv_partition *p);

@@ -69,6 +69,8 @@ void hv_npt_free(struct hv_npt *npt)
 {
 	unsigned long i;
 
+	if (npt->nr_tables && hv_arch->npt_freed)
+		hv_arch->npt_freed();
 	for (i = 0; i < npt->nr_tables; i++)
 		__free_page(npt->tables[i]);
 	kfree(npt->tables);
@@ -160,4 +162,50 @@ int hv_npt_map(struct hv_partition *p, u64 gpa)
 out:
 	mutex_unlock(&npt->lock);
 	return ret;
+}
+
+static void hv_npt_count_table(const u64 *table, int level, u64 *count)
+{
+	unsigned int i, ad;
+
+	for (i = 0; i < 512; i++) {
+		u64 e = READ_ONCE(table[i]), pages;
+
+		if (!e)
+			continue;
+		if (level > 2 || (level == 2 && !(e & BIT_ULL(7)))) {
+			hv_npt_count_table(phys_to_virt(e & GENMASK_ULL(51, 12)), level - 1, count);
+			continue;
+		}
+		pages = level == 2 ? HV_2M >> PAGE_SHIFT : 1;
+		ad = hv_arch->npt_ad(e);
+		count[0] += pages;
+		if (ad & HV_NPT_ACCESSED)
+			count[1] += pages;
+		if (ad & HV_NPT_DIRTY)
+			count[2] += pages;
+	}
+}
+
+/**
+ * hv_npt_count() - 4 KiB pages mapped, and of those accessed and written
+ * @npt:	the tables
+ * @mapped:	pages with a mapping
+ * @accessed:	pages whose mapping the hardware marked accessed
+ * @dirty:	pages whose mapping the hardware marked dirty
+ *
+ * Accessed and dirty flags are per mapping, so a 2 MiB mapping counts its
+ * 512 pages together. Reading them while VPs run gives a snapshot.
+ */
+void hv_npt_count(struct hv_npt *npt, u64 *mapped, u64 *accessed, u64 *dirty)
+{
+	u64 count[3] = {};
+
+	mutex_lock(&npt->lock);
+	if (npt->root)
+		hv_npt_count_table(npt->root, HV_NPT_LEVELS, count);
+	mutex_unlock(&npt->lock);
+	*mapped = count[0];
+	*accessed = count[1];
+	*dirty = count[2];
 }

@@ -42,6 +42,16 @@ static unsigned int slice_us = 10000;
 module_param(slice_us, uint, 0444);
 MODULE_PARM_DESC(slice_us, "VP time slice in microseconds (default 10000)");
 
+/**
+ * hv_slice_us() - the VP time slice
+ *
+ * Return: microseconds.
+ */
+unsigned int hv_slice_us(void)
+{
+	return slice_us;
+}
+
 DEFINE_SPINLOCK(hv_sched_lock);
 static LIST_HEAD(hv_runq);
 static DEFINE_PER_CPU(struct task_struct *, hv_dispatcher);
@@ -235,6 +245,8 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp)
 	while (act == HV_RESUME) {
 		kernel_fpu_begin();
 		hv_fpu_load(vp);
+		if (hv_arch->load)
+			hv_arch->load(vp, lp);
 		for (;;) {
 			hv_vp_inject_pending(vp);
 			local_irq_disable();
@@ -260,6 +272,8 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp)
 			if (act != HV_RESUME)
 				break;
 		}
+		if (hv_arch->put)
+			hv_arch->put(vp);
 		hv_fpu_save(vp);
 		kernel_fpu_end();
 

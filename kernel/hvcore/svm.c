@@ -112,6 +112,7 @@ const struct hv_arch_ops hv_svm_ops = {
 	.intr_window	= svm_intr_window,
 	.inject		= svm_inject,
 	.npt_entry	= svm_npt_entry,
+	.npt_ad		= svm_npt_ad,
 	.get_efer	= svm_get_efer,
 	.set_efer	= svm_set_efer,
 	.msr_pat	= svm_msr_pat,

@@ -21,6 +21,7 @@ bool svm_intr_allowed(struct hv_vp *vp);
 void svm_intr_window(struct hv_vp *vp, bool on);
 bool svm_inject(struct hv_vp *vp, int type, u8 vector, bool has_err, u32 err);
 u64 svm_npt_entry(u64 pa, int level);
+unsigned int svm_npt_ad(u64 e);
 u64 svm_get_efer(struct hv_vp *vp);
 bool svm_set_efer(struct hv_vp *vp, u64 efer);
 bool svm_msr_pat(struct hv_vp *vp, bool write, u64 *val);

@@ -38,17 +38,8 @@
 #define HV_NPF_GUEST_WALK	BIT_ULL(33)
 #define HV_SVM_IOPM_ORDER	2	/* 12 KiB used */
 #define HV_SVM_MSRPM_ORDER	1	/* 8 KiB */
-#define HV_PAT_POWER_ON		0x0007040600070406ULL
-#define HV_DR6_INIT		0xffff0ff0ULL
-#define HV_DR7_INIT		0x400ULL
 #define HV_NPT_PRESENT		(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
 #define HV_NPT_LEAF		(HV_NPT_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define HV_EFER_GUEST		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
-#define HV_CR4_GUEST		(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
-				 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
-				 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
-				 X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_OSXSAVE | \
-				 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
 
 struct hv_svm_vp {
 	struct vmcb *vmcb;
@@ -297,19 +288,6 @@ void svm_get_regs(struct hv_vp *vp, struct hvcore_regs *r)
 	r->sysenter_eip = s->sysenter_eip;
 }
 
-static bool svm_pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 t = pat >> (8 * i);
-
-		if (t == 2 || t == 3 || t > 7)
-			return false;
-	}
-	return true;
-}
-
 /**
  * svm_set_regs() - write registers kept in the VMCB
  * @vp:	the VP, not running
@@ -324,14 +302,8 @@ int svm_set_regs(struct hv_vp *vp, const struct hvcore_regs *r)
 	u64 efer = r->efer & ~EFER_LMA;
 	int i;
 
-	if ((r->efer & ~HV_EFER_GUEST) || (r->cr4 & ~HV_CR4_GUEST) || (r->cr0 >> 32) ||
-	    ((r->cr0 & X86_CR0_PG) && !(r->cr0 & X86_CR0_PE)) || r->cr8 > 15 ||
-	    ((efer & EFER_LME) && (r->cr0 & X86_CR0_PG) && !(r->cr4 & X86_CR4_PAE)) ||
-	    !svm_pat_valid(r->pat) || (r->dr6 >> 32) || (r->dr7 >> 32)) {
-		hv_bad_input("SET_REGS: CR0 %llx CR4 %llx CR8 %llu EFER %llx PAT %llx invalid",
-			     r->cr0, r->cr4, r->cr8, r->efer, r->pat);
+	if (!hv_regs_valid(r))
 		return -EINVAL;
-	}
 	if ((efer & EFER_LME) && (r->cr0 & X86_CR0_PG))
 		efer |= EFER_LMA;
 
@@ -363,21 +335,6 @@ int svm_set_regs(struct hv_vp *vp, const struct hvcore_regs *r)
 	v->control.event_inj = 0;
 	v->control.int_state = 0;
 	return 0;
-}
-
-/* A fresh ASID for @vp on @lp when its old one is not current there. */
-static void svm_asid(struct hv_vp *vp, struct hv_lp *lp, struct vmcb *v)
-{
-	if (vp->asid_lp == lp->cpu && vp->asid_gen == lp->asid_gen)
-		return;
-	if (lp->asid_next >= hv_features.nr_asids || lp->asid_gen == 1) {
-		lp->asid_gen++;
-		lp->asid_next = 1;
-		v->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
-	}
-	vp->asid = lp->asid_next++;
-	vp->asid_lp = lp->cpu;
-	vp->asid_gen = lp->asid_gen;
 }
 
 static u64 svm_next_rip(struct hv_vp *vp, const struct vmcb *v, int len)
@@ -485,7 +442,8 @@ void svm_run(struct hv_vp *vp, struct hv_lp *lp, u64 npt_pa)
 	struct vmcb *v = s->vmcb;
 	struct vmcb_control_area *c = &v->control;
 
-	svm_asid(vp, lp, v);
+	if (hv_vp_asid(vp, lp))
+		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
 	c->asid = vp->asid;
 	c->nested_cr3 = npt_pa;
 	c->clean = 0;
@@ -613,6 +571,17 @@ u64 svm_npt_entry(u64 pa, int level)
 }
 
 /**
+ * svm_npt_ad() - what an AMD nested page table entry says of its use
+ * @e: a leaf entry
+ *
+ * Return: both flags: svm_npt_entry() presets them.
+ */
+unsigned int svm_npt_ad(u64 e)
+{
+	return HV_NPT_ACCESSED | HV_NPT_DIRTY;
+}
+
+/**
  * svm_get_efer() - EFER as the guest sees it (SVME is hvcore's)
  * @vp: the VP
  *
@@ -658,7 +627,7 @@ bool svm_msr_pat(struct hv_vp *vp, bool write, u64 *val)
 		*val = s->g_pat;
 		return true;
 	}
-	if (!svm_pat_valid(*val))
+	if (!hv_pat_valid(*val))
 		return false;
 	s->g_pat = *val;
 	return true;

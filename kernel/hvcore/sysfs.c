@@ -248,6 +248,7 @@ static const char *const hv_state_names[] = {
 enum hv_part_field {
 	HV_PF_NAME, HV_PF_STATE, HV_PF_MEMORY_BYTES, HV_PF_MEMORY_PAGES,
 	HV_PF_PAGES_2M, HV_PF_NUMA_NODE, HV_PF_PAGES_OFF_NODE,
+	HV_PF_NPT_MAPPED, HV_PF_NPT_ACCESSED, HV_PF_NPT_DIRTY,
 };
 
 struct hv_part_attr {
@@ -260,10 +261,17 @@ static ssize_t hv_part_show(struct kobject *kobj, struct kobj_attribute *kattr,
 {
 	enum hv_part_field f = container_of(kattr, struct hv_part_attr, kattr)->field;
 	struct hv_partition *p = hv_dir_part(kobj);
+	u64 npt[3];
 	ssize_t n;
 
 	mutex_lock(&p->lock);
 	switch (f) {
+	case HV_PF_NPT_MAPPED:
+	case HV_PF_NPT_ACCESSED:
+	case HV_PF_NPT_DIRTY:
+		hv_npt_count(&p->npt, &npt[0], &npt[1], &npt[2]);
+		n = sysfs_emit(buf, "%llu\n", npt[f - HV_PF_NPT_MAPPED]);
+		break;
 	case HV_PF_NAME:
 		n = sysfs_emit(buf, "%s\n", p->name);
 		break;
@@ -303,6 +311,9 @@ HV_PART_ATTR(memory_pages, HV_PF_MEMORY_PAGES);
 HV_PART_ATTR(pages_2m, HV_PF_PAGES_2M);
 HV_PART_ATTR(numa_node, HV_PF_NUMA_NODE);
 HV_PART_ATTR(pages_off_node, HV_PF_PAGES_OFF_NODE);
+HV_PART_ATTR(npt_mapped_pages, HV_PF_NPT_MAPPED);
+HV_PART_ATTR(npt_accessed_pages, HV_PF_NPT_ACCESSED);
+HV_PART_ATTR(npt_dirty_pages, HV_PF_NPT_DIRTY);
 
 static struct attribute *hv_part_attrs[] = {
 	&hv_part_name.kattr.attr,
@@ -312,6 +323,9 @@ static struct attribute *hv_part_attrs[] = {
 	&hv_part_pages_2m.kattr.attr,
 	&hv_part_numa_node.kattr.attr,
 	&hv_part_pages_off_node.kattr.attr,
+	&hv_part_npt_mapped_pages.kattr.attr,
+	&hv_part_npt_accessed_pages.kattr.attr,
+	&hv_part_npt_dirty_pages.kattr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hv_part);

@@ -113,6 +113,80 @@ void hv_vp_skip(struct hv_vp *vp)
 	hv_arch->clear_shadow(vp);
 }
 
+/**
+ * hv_vp_asid() - the ASID (SVM) or VPID (VMX) @vp uses on @lp
+ * @vp:	the VP about to enter the guest
+ * @lp:	the LP it is on, preemption off
+ *
+ * Each LP hands out tags from 1 up; a VP takes a new one whenever it lands
+ * on an LP where its tag is not current, so no TLB entry of another VP or
+ * partition can be found under it. When an LP runs out it starts a new
+ * generation, which needs one flush of every tag. The first tag an LP
+ * hands out also starts one, since someone else (KVM, a previous load)
+ * may have used the numbers. Neither needs flush-by-ASID or INVVPID of a
+ * single context.
+ *
+ * Return: true when the caller must flush every tag of @lp before entry.
+ */
+bool hv_vp_asid(struct hv_vp *vp, struct hv_lp *lp)
+{
+	bool flush = false;
+
+	if (vp->asid_lp == lp->cpu && vp->asid_gen == lp->asid_gen)
+		return false;
+	if (lp->asid_next >= hv_features.nr_asids || lp->asid_gen == 1) {
+		lp->asid_gen++;
+		lp->asid_next = 1;
+		flush = true;
+	}
+	vp->asid = lp->asid_next++;
+	vp->asid_lp = lp->cpu;
+	vp->asid_gen = lp->asid_gen;
+	return flush;
+}
+
+/**
+ * hv_pat_valid() - every entry of @pat is a memory type x86 defines
+ * @pat: an IA32_PAT value
+ *
+ * Return: true if so (types 2, 3 and above 7 are reserved).
+ */
+bool hv_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = pat >> (8 * i);
+
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+/**
+ * hv_regs_valid() - control registers any VM entry would accept
+ * @r: registers from SET_REGS
+ *
+ * The checks both backends need; each adds its hardware's own.
+ *
+ * Return: true, or false after one dmesg line saying what is wrong.
+ */
+bool hv_regs_valid(const struct hvcore_regs *r)
+{
+	u64 efer = r->efer & ~EFER_LMA;
+
+	if ((r->efer & ~HV_EFER_GUEST) || (r->cr4 & ~HV_CR4_GUEST) || (r->cr0 >> 32) ||
+	    ((r->cr0 & X86_CR0_PG) && !(r->cr0 & X86_CR0_PE)) || r->cr8 > 15 ||
+	    ((efer & EFER_LME) && (r->cr0 & X86_CR0_PG) && !(r->cr4 & X86_CR4_PAE)) ||
+	    !hv_pat_valid(r->pat) || (r->dr6 >> 32) || (r->dr7 >> 32)) {
+		hv_bad_input("SET_REGS: CR0 %llx CR4 %llx CR8 %llu EFER %llx PAT %llx invalid",
+			     r->cr0, r->cr4, r->cr8, r->efer, r->pat);
+		return false;
+	}
+	return true;
+}
+
 /* The exception slot; hv_sched_lock held. */
 static void hv_vp_set_exception_locked(struct hv_vp *vp, u8 vector, bool has_err, u32 err)
 {
