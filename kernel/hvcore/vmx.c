@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Intel VMX: feature probe from the VMX capability MSRs and per-CPU VMXON.
+ * Intel VMX: feature probe from the VMX capability MSRs, per-CPU VMXON, the
+ * VMCS controls hvcore uses, and the backend's ops table (the VP side is
+ * vmx_vp.c).
  *
  * Facts from Intel SDM vol. 3C, ch. 24 "Introduction to VMX operation"
  * (24.7 enabling and entering VMX operation, 24.8 restrictions) and
@@ -17,10 +19,13 @@
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
+#include <asm/vmx.h>
 
 #include <linux/slab.h>
 
 #include "hvcore.h"
+#include "vmx.h"
 
 /* IA32_VMX_BASIC */
 #define HV_VMX_BASIC_REVISION_MASK		0x7fffffffULL
@@ -40,6 +45,9 @@
 #define HV_VMX_EPT_CAP_2M			BIT_ULL(16)
 #define HV_VMX_EPT_CAP_1G			BIT_ULL(17)
 #define HV_VMX_EPT_CAP_AD			BIT_ULL(21)
+
+/* IA32_VMX_MISC[4:0]: the preemption timer counts every 2^n TSC ticks */
+#define HV_VMX_MISC_TIMER_RATE		0x1fULL
 
 /* VPIDs are 16 bits wide, 0 being the host's. */
 #define HV_VMX_NR_VPIDS			65536
@@ -150,6 +158,8 @@ static int vmx_cpu_enable(struct hv_lp *lp, const struct hv_features *f)
 		cr4_clear_bits_irqsoff(X86_CR4_VMXE);
 		return -EBUSY;
 	}
+	/* Whoever had VMX before us may have left translations tagged. */
+	vmx_flush_all();
 	return 0;
 }
 
@@ -161,66 +171,118 @@ static void vmx_cpu_disable(struct hv_lp *lp)
 }
 
 /*
- * Until the VMX world switch exists (issue 4), a VP's registers are kept
- * in a plain struct so that configuration, register and fuzz tests run
- * unchanged on Intel; starting a partition is refused (no .run).
+ * A VMX control word from its capability MSR (SDM A.3-A.5): bits 31:0 say
+ * which must be 1, bits 63:32 which may be 1.
  */
+static int vmx_ctl(u32 msr, u32 want, u32 opt, u32 *out, const char *what)
+{
+	u64 cap;
+	u32 v;
+
+	rdmsrl(msr, cap);
+	v = (want | opt | (u32)cap) & (u32)(cap >> 32);
+	if ((v & want) != want) {
+		pr_err("VMX %s controls lack 0x%x; hvcore needs them\n", what, want & ~v);
+		return -ENODEV;
+	}
+	*out = v;
+	return 0;
+}
+
 static int vmx_init(void)
 {
-	return 0;
+	bool true_ctls = hv_features.bits & HVCORE_VMX_TRUE_CTLS;
+	u64 ept_cap = 0, fixed;
+	int ret;
+
+	if (!(hv_features.bits & HVCORE_VMX_EPT) ||
+	    !(hv_features.bits & HVCORE_VMX_UNRESTRICTED_GUEST)) {
+		pr_err("VMX without EPT and unrestricted guest is not supported\n");
+		return -ENODEV;
+	}
+	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_cap);
+	if (!(ept_cap & VMX_EPT_PAGE_WALK_4_BIT) || !(ept_cap & VMX_EPTP_WB_BIT) ||
+	    !(ept_cap & VMX_EPT_INVEPT_BIT) || !(ept_cap & VMX_EPT_EXTENT_GLOBAL_BIT)) {
+		pr_err("EPT without 4-level write-back tables and global INVEPT (caps 0x%llx) is not supported\n",
+		       ept_cap);
+		return -ENODEV;
+	}
+	hv_vmx.ept_ad = ept_cap & VMX_EPT_AD_BIT;
+	hv_vmx.vpid = (hv_features.bits & HVCORE_VMX_VPID) &&
+		      (ept_cap & ((u64)VMX_VPID_INVVPID_BIT << 32)) &&
+		      (ept_cap & ((u64)VMX_VPID_EXTENT_GLOBAL_CONTEXT_BIT << 32));
+
+	ret = vmx_ctl(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
+		      PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+		      PIN_BASED_VMX_PREEMPTION_TIMER, &hv_vmx.pin, "pin-based");
+	if (!ret)
+		ret = vmx_ctl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+			      MSR_IA32_VMX_PROCBASED_CTLS,
+			      CPU_BASED_HLT_EXITING | CPU_BASED_MWAIT_EXITING |
+			      CPU_BASED_MONITOR_EXITING | CPU_BASED_CR8_LOAD_EXITING |
+			      CPU_BASED_CR8_STORE_EXITING | CPU_BASED_MOV_DR_EXITING |
+			      CPU_BASED_USE_IO_BITMAPS | CPU_BASED_USE_MSR_BITMAPS |
+			      CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0, &hv_vmx.proc,
+			      "processor-based");
+	if (!ret)
+		ret = vmx_ctl(MSR_IA32_VMX_PROCBASED_CTLS2,
+			      SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST,
+			      (hv_vmx.vpid ? SECONDARY_EXEC_ENABLE_VPID : 0) |
+			      (boot_cpu_has(X86_FEATURE_RDTSCP) ? SECONDARY_EXEC_ENABLE_RDTSCP : 0) |
+			      (boot_cpu_has(X86_FEATURE_INVPCID) ? SECONDARY_EXEC_ENABLE_INVPCID : 0),
+			      &hv_vmx.proc2, "secondary");
+	if (!ret)
+		ret = vmx_ctl(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
+			      VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_PAT |
+			      VM_EXIT_LOAD_IA32_PAT | VM_EXIT_SAVE_IA32_EFER |
+			      VM_EXIT_LOAD_IA32_EFER, 0, &hv_vmx.exit, "VM-exit");
+	if (!ret)
+		ret = vmx_ctl(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
+			      VM_ENTRY_LOAD_IA32_PAT | VM_ENTRY_LOAD_IA32_EFER |
+			      VM_ENTRY_IA32E_MODE, 0, &hv_vmx.entry, "VM-entry");
+	if (ret)
+		return ret;
+	/* Interrupt windows, long mode and processor-trace are per VP, when needed. */
+	hv_vmx.proc &= ~CPU_BASED_INTR_WINDOW_EXITING;
+	hv_vmx.entry &= ~VM_ENTRY_IA32E_MODE;
+	hv_vmx.exit &= ~VM_EXIT_ACK_INTR_ON_EXIT;
+	if (!(hv_vmx.proc2 & SECONDARY_EXEC_ENABLE_VPID))
+		hv_vmx.vpid = false;
+
+	pr_debug("VMX controls: pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x, EPT A/D %s, VPID %s\n",
+		hv_vmx.pin, hv_vmx.proc, hv_vmx.proc2, hv_vmx.exit, hv_vmx.entry,
+		hv_vmx.ept_ad ? "on" : "off", hv_vmx.vpid ? "on" : "off");
+	/*
+	 * The Bochs test host never lets an interrupt exit a guest that runs
+	 * with RFLAGS.IF clear (its VM entry leaves interrupts masked until
+	 * the guest changes IF), so a guest spinning with interrupts off
+	 * would hold the LP forever. The VMX-preemption timer bounds every
+	 * stay in the guest to a millisecond (or the slice, if shorter): on
+	 * hardware, where interrupts exit as they should, that costs one
+	 * exit per millisecond of uninterrupted guest time.
+	 */
+	if (hv_vmx.pin & PIN_BASED_VMX_PREEMPTION_TIMER) {
+		u64 misc, ticks;
+
+		rdmsrl(MSR_IA32_VMX_MISC, misc);
+		ticks = ((u64)tsc_khz * min_t(u32, hv_slice_us(), 1000) / 1000) >>
+			(misc & HV_VMX_MISC_TIMER_RATE);
+		hv_vmx.preempt_ticks = clamp_t(u64, ticks, 1, U32_MAX);
+	}
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, fixed);
+	hv_vmx.cr0_fixed0 = fixed & ~(u64)(X86_CR0_PE | X86_CR0_PG);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, hv_vmx.cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, hv_vmx.cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, hv_vmx.cr4_fixed1);
+	hv_vmx.cr0_mask = hv_vmx.cr0_fixed0 | X86_CR0_CD | X86_CR0_NW |
+			  (~hv_vmx.cr0_fixed1 & 0xffffffffULL);
+	hv_vmx.cr4_mask = hv_vmx.cr4_fixed0 | (~(u64)HV_CR4_GUEST & 0xffffffffULL);
+	return vmx_setup();
 }
 
 static void vmx_exit(void)
 {
-}
-
-static int vmx_vp_create(struct hv_vp *vp)
-{
-	struct hvcore_regs *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
-
-	vp->arch = r;
-	return r ? 0 : -ENOMEM;
-}
-
-static void vmx_vp_destroy(struct hv_vp *vp)
-{
-	kfree(vp->arch);
-	vp->arch = NULL;
-}
-
-static void vmx_vp_reset(struct hv_vp *vp)
-{
-	struct hvcore_regs *r = vp->arch;
-
-	memset(r, 0, sizeof(*r));
-	r->seg[HVCORE_CS].selector = 0xf000;
-	r->seg[HVCORE_CS].base = 0xffff0000;
-	r->cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
-	r->dr6 = 0xffff0ff0;
-	r->dr7 = 0x400;
-	r->pat = 0x0007040600070406ULL;
-}
-
-static void vmx_get_regs(struct hv_vp *vp, struct hvcore_regs *r)
-{
-	const struct hvcore_regs *k = vp->arch;
-
-	size_t off = offsetof(struct hvcore_regs, seg);
-	size_t end = offsetof(struct hvcore_regs, xcr0);
-
-	/* Segments to XCR0 (exclusive): GPRs, RIP, RFLAGS and XCR0 are common. */
-	memcpy((u8 *)r + off, (const u8 *)k + off, end - off);
-}
-
-static int vmx_set_regs(struct hv_vp *vp, const struct hvcore_regs *r)
-{
-	memcpy(vp->arch, r, sizeof(*r));
-	return 0;
-}
-
-static u64 vmx_get_efer(struct hv_vp *vp)
-{
-	return ((struct hvcore_regs *)vp->arch)->efer;
+	vmx_teardown();
 }
 
 const struct hv_arch_ops hv_vmx_ops = {
@@ -237,5 +299,18 @@ const struct hv_arch_ops hv_vmx_ops = {
 	.vp_reset	= vmx_vp_reset,
 	.get_regs	= vmx_get_regs,
 	.set_regs	= vmx_set_regs,
+	.load		= vmx_load,
+	.put		= vmx_put,
+	.run		= vmx_run,
+	.npt_freed	= vmx_npt_freed,
+	.cpl		= vmx_cpl,
+	.clear_shadow	= vmx_clear_shadow,
+	.intr_allowed	= vmx_intr_allowed,
+	.intr_window	= vmx_intr_window,
+	.inject		= vmx_inject,
+	.npt_entry	= vmx_npt_entry,
+	.npt_ad		= vmx_npt_ad,
 	.get_efer	= vmx_get_efer,
+	.set_efer	= vmx_set_efer,
+	.msr_pat	= vmx_msr_pat,
 };
