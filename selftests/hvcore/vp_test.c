@@ -57,6 +57,13 @@ static long nr_lps(int dev)
 	return ioctl(dev, HVCORE_GET_INFO, &i) ? -errno : (long)i.nr_lps;
 }
 
+static bool vendor_is(const char *name)
+{
+	char v[16];
+
+	return !read_str("/sys/kernel/hvcore/vendor", v, sizeof(v)) && !strcmp(v, name);
+}
+
 static int regs_ioctl(int fd, unsigned long cmd, void *r)
 {
 	return ioctl(fd, cmd, r) ? -errno : 0;
@@ -311,8 +318,16 @@ TEST_F_TIMEOUT(vp, control_transitions, 120)
 	EXPECT_LE(1, vi.dispatches);
 	EXPECT_LT(0, vi.guest_ns);
 	EXPECT_LE(vi.guest_ns, vi.total_ns);
-	/* Time slices end through the physical-interrupt intercept. */
-	EXPECT_LT(0, vi.exits[HVCORE_EXIT_EXTINT]);
+	/*
+	 * Time slices end through the physical-interrupt intercept; on VMX
+	 * also through the preemption timer (counted as "other"), the only
+	 * way out of a guest spinning with IF clear on the Bochs test host.
+	 */
+	if (vendor_is("vmx")) {
+		EXPECT_LT(0, vi.exits[HVCORE_EXIT_EXTINT] + vi.exits[HVCORE_EXIT_OTHER]);
+	} else {
+		EXPECT_LT(0, vi.exits[HVCORE_EXIT_EXTINT]);
+	}
 	EXPECT_EQ(0, vi.exits[HVCORE_EXIT_IO]);
 	/* Paused: the guest does not move. */
 	a = spins(&self->g, 0);
@@ -453,6 +468,62 @@ TEST_F_TIMEOUT(vp, two_partitions_two_lps, 120)
 	EXPECT_EQ(3, lps_used & 3);
 	for (p = 0; p < 2; p++)
 		EXPECT_EQ(0, guest_control(gs[p], HVCORE_CONTROL_STOP, 0));
+}
+
+/*
+ * Three VPs on two LPs: the run queue moves them between LPs (on VMX each
+ * move is a VMCLEAR on the old LP and a VMPTRLD on the new one). Their
+ * state must survive every move: each keeps counting, and paused, each
+ * still has the segment bases, CR3 and descriptor tables it started with.
+ */
+TEST_F_TIMEOUT(vp, migration_under_load, 120)
+{
+	struct hvcore_regs start, now;
+	struct hvcore_partition_info pi;
+	struct hvcore_vp_info vi;
+	__u64 migrations = 0, before[3];
+	unsigned int vp;
+
+	if (nr_lps(self->dev) < 2)
+		SKIP(return, "needs two LPs");
+	ASSERT_EQ(0, guest_create(&self->g, self->dev, "migrate", 4 * MIB, 3));
+	ASSERT_EQ(0, guest_load_long(&self->g, GUEST_IMAGE(spin)));
+	ASSERT_EQ(0, guest_set_entry_regs(&self->g));
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_START, 0));
+	guest_sleep_ms(2000);
+
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_PAUSE, 0));
+	ASSERT_EQ(0, guest_wait_state(&self->g, HVCORE_STATE_PAUSED, 10000));
+	for (vp = 0; vp < 3; vp++) {
+		ASSERT_EQ(0, guest_vp_info(&self->g, vp, &vi));
+		migrations += vi.migrations;
+		before[vp] = spins(&self->g, vp);
+		EXPECT_LT(0, before[vp]) TH_LOG("vp %u never ran", vp);
+		EXPECT_EQ(vp, guest_result(&self->g, vp, 1));
+		ASSERT_EQ(0, guest_entry_regs(&self->g, vp, &start));
+		ASSERT_EQ(0, guest_get_regs(&self->g, vp, &now));
+		EXPECT_EQ(start.seg[HVCORE_GS].base, now.seg[HVCORE_GS].base) TH_LOG("vp %u", vp);
+		EXPECT_EQ(start.seg[HVCORE_CS].selector, now.seg[HVCORE_CS].selector);
+		EXPECT_EQ(start.seg[HVCORE_TR].base, now.seg[HVCORE_TR].base) TH_LOG("vp %u", vp);
+		EXPECT_EQ(start.cr3, now.cr3) TH_LOG("vp %u", vp);
+		EXPECT_EQ(start.cr0, now.cr0) TH_LOG("vp %u", vp);
+		EXPECT_EQ(start.efer, now.efer) TH_LOG("vp %u", vp);
+		EXPECT_EQ(start.gdt.base, now.gdt.base) TH_LOG("vp %u", vp);
+		EXPECT_EQ(start.idt.base, now.idt.base) TH_LOG("vp %u", vp);
+		ksft_print_msg("vp %u: %llu migrations, %llu dispatches, %llu spins\n", vp,
+			       (unsigned long long)vi.migrations,
+			       (unsigned long long)vi.dispatches, (unsigned long long)before[vp]);
+	}
+	/* Three VPs, one FIFO queue, two LPs: VPs cannot all stay put. */
+	EXPECT_LT(0, migrations);
+
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_RESUME, 0));
+	guest_sleep_ms(1000);
+	for (vp = 0; vp < 3; vp++)
+		EXPECT_LT(before[vp], spins(&self->g, vp)) TH_LOG("vp %u stopped counting", vp);
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(HVCORE_STATE_RUNNING, pi.state) TH_LOG("crash reason %u", pi.crash_reason);
+	EXPECT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_STOP, 0));
 }
 
 TEST_F_TIMEOUT(vp, delete_while_running, 120)
