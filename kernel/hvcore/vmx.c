@@ -189,6 +189,18 @@ static int vmx_ctl(u32 msr, u32 want, u32 opt, u32 *out, const char *what)
 	return 0;
 }
 
+/* Secondary controls used when present: without them the guest gets #UD. */
+static u32 vmx_proc2_optional(void)
+{
+	u32 v = hv_vmx.vpid ? SECONDARY_EXEC_ENABLE_VPID : 0;
+
+	if (boot_cpu_has(X86_FEATURE_RDTSCP))
+		v |= SECONDARY_EXEC_ENABLE_RDTSCP;
+	if (boot_cpu_has(X86_FEATURE_INVPCID))
+		v |= SECONDARY_EXEC_ENABLE_INVPCID;
+	return v;
+}
+
 static int vmx_init(void)
 {
 	bool true_ctls = hv_features.bits & HVCORE_VMX_TRUE_CTLS;
@@ -227,10 +239,7 @@ static int vmx_init(void)
 	if (!ret)
 		ret = vmx_ctl(MSR_IA32_VMX_PROCBASED_CTLS2,
 			      SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST,
-			      (hv_vmx.vpid ? SECONDARY_EXEC_ENABLE_VPID : 0) |
-			      (boot_cpu_has(X86_FEATURE_RDTSCP) ? SECONDARY_EXEC_ENABLE_RDTSCP : 0) |
-			      (boot_cpu_has(X86_FEATURE_INVPCID) ? SECONDARY_EXEC_ENABLE_INVPCID : 0),
-			      &hv_vmx.proc2, "secondary");
+			      vmx_proc2_optional(), &hv_vmx.proc2, "secondary");
 	if (!ret)
 		ret = vmx_ctl(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
 			      VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_PAT |
@@ -250,8 +259,8 @@ static int vmx_init(void)
 		hv_vmx.vpid = false;
 
 	pr_debug("VMX controls: pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x, EPT A/D %s, VPID %s\n",
-		hv_vmx.pin, hv_vmx.proc, hv_vmx.proc2, hv_vmx.exit, hv_vmx.entry,
-		hv_vmx.ept_ad ? "on" : "off", hv_vmx.vpid ? "on" : "off");
+		 hv_vmx.pin, hv_vmx.proc, hv_vmx.proc2, hv_vmx.exit, hv_vmx.entry,
+		 hv_vmx.ept_ad ? "on" : "off", hv_vmx.vpid ? "on" : "off");
 	/*
 	 * The Bochs test host never lets an interrupt exit a guest that runs
 	 * with RFLAGS.IF clear (its VM entry leaves interrupts masked until
