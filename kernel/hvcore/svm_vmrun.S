@@ -27,14 +27,7 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
-#define GPR(n)	((n) * 8)
-#define RCX	1
-#define RDX	2
-#define RBX	3
-#define RBP	5
-#define RSI	6
-#define RDI	7
-
+#include "vmrun.inc"
 
 /*
  * void hv_svm_vmrun(u64 vmcb_pa, u64 *gpr, u64 host_save_pa)
@@ -61,20 +54,7 @@ SYM_FUNC_START(hv_svm_vmrun)
 	vmload %rax
 
 	mov %rsi, %rax
-	mov GPR(RCX)(%rax), %rcx
-	mov GPR(RDX)(%rax), %rdx
-	mov GPR(RBX)(%rax), %rbx
-	mov GPR(RBP)(%rax), %rbp
-	mov GPR(RSI)(%rax), %rsi
-	mov GPR(RDI)(%rax), %rdi
-	mov GPR(8)(%rax), %r8
-	mov GPR(9)(%rax), %r9
-	mov GPR(10)(%rax), %r10
-	mov GPR(11)(%rax), %r11
-	mov GPR(12)(%rax), %r12
-	mov GPR(13)(%rax), %r13
-	mov GPR(14)(%rax), %r14
-	mov GPR(15)(%rax), %r15
+	HV_LOAD_GUEST_GPRS
 	mov (%rsp), %rax
 
 	vmrun %rax
@@ -82,35 +62,11 @@ SYM_FUNC_START(hv_svm_vmrun)
 	/* RAX is the VMCB address again (host RAX); the guest's is in the VMCB. */
 	vmsave %rax
 	mov 16(%rsp), %rax
-	mov %rcx, GPR(RCX)(%rax)
-	mov %rdx, GPR(RDX)(%rax)
-	mov %rbx, GPR(RBX)(%rax)
-	mov %rbp, GPR(RBP)(%rax)
-	mov %rsi, GPR(RSI)(%rax)
-	mov %rdi, GPR(RDI)(%rax)
-	mov %r8, GPR(8)(%rax)
-	mov %r9, GPR(9)(%rax)
-	mov %r10, GPR(10)(%rax)
-	mov %r11, GPR(11)(%rax)
-	mov %r12, GPR(12)(%rax)
-	mov %r13, GPR(13)(%rax)
-	mov %r14, GPR(14)(%rax)
-	mov %r15, GPR(15)(%rax)
+	HV_SAVE_GUEST_GPRS
 	mov 8(%rsp), %rax
 	vmload %rax
 
-	/* The guest must not steer the host's returns (Spectre-RSB). */
-	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
-
-	/* No guest value may survive in a register for speculation to use. */
-	xor %ecx, %ecx
-	xor %edx, %edx
-	xor %esi, %esi
-	xor %edi, %edi
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
+	HV_SCRUB_AFTER_EXIT
 
 	add $24, %rsp
 	pop %rbx

@@ -27,14 +27,8 @@
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
-#define GPR(n)	((n) * 8)
-#define RAX	0
-#define RCX	1
-#define RDX	2
-#define RBX	3
-#define RBP	5
-#define RSI	6
-#define RDI	7
+#include "vmrun.inc"
+
 
 /* VMCS field encoding of HOST_RSP (SDM appendix B.4.4) */
 #define VMCS_HOST_RSP	0x6c14
@@ -65,20 +59,7 @@ SYM_FUNC_START(hv_vmx_vmrun)
 	test %sil, %sil
 
 	mov %rdi, %rax
-	mov GPR(RCX)(%rax), %rcx
-	mov GPR(RDX)(%rax), %rdx
-	mov GPR(RBX)(%rax), %rbx
-	mov GPR(RBP)(%rax), %rbp
-	mov GPR(RSI)(%rax), %rsi
-	mov GPR(RDI)(%rax), %rdi
-	mov GPR(8)(%rax), %r8
-	mov GPR(9)(%rax), %r9
-	mov GPR(10)(%rax), %r10
-	mov GPR(11)(%rax), %r11
-	mov GPR(12)(%rax), %r12
-	mov GPR(13)(%rax), %r13
-	mov GPR(14)(%rax), %r14
-	mov GPR(15)(%rax), %r15
+	HV_LOAD_GUEST_GPRS
 	mov GPR(RAX)(%rax), %rax
 
 	jz .Lvmlaunch
@@ -99,36 +80,12 @@ SYM_INNER_LABEL(hv_vmx_vmexit, SYM_L_GLOBAL)
 	ENDBR
 	push %rax
 	mov 8(%rsp), %rax
-	mov %rcx, GPR(RCX)(%rax)
-	mov %rdx, GPR(RDX)(%rax)
-	mov %rbx, GPR(RBX)(%rax)
-	mov %rbp, GPR(RBP)(%rax)
-	mov %rsi, GPR(RSI)(%rax)
-	mov %rdi, GPR(RDI)(%rax)
-	mov %r8, GPR(8)(%rax)
-	mov %r9, GPR(9)(%rax)
-	mov %r10, GPR(10)(%rax)
-	mov %r11, GPR(11)(%rax)
-	mov %r12, GPR(12)(%rax)
-	mov %r13, GPR(13)(%rax)
-	mov %r14, GPR(14)(%rax)
-	mov %r15, GPR(15)(%rax)
+	HV_SAVE_GUEST_GPRS
 	popq GPR(RAX)(%rax)
 	xor %eax, %eax
 
 .Lout:
-	/* The guest must not steer the host's returns (Spectre-RSB). */
-	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
-
-	/* No guest value may survive in a register for speculation to use. */
-	xor %ecx, %ecx
-	xor %edx, %edx
-	xor %esi, %esi
-	xor %edi, %edi
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
+	HV_SCRUB_AFTER_EXIT
 
 	add $8, %rsp
 	pop %rbx
