@@ -60,7 +60,7 @@ make -s -C "$top/selftests/hvcore" KSFT_INC="$cache/linux-src/tools/testing/self
 cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" "$top/selftests/hvcore/partition_test" \
 	"$top/selftests/hvcore/vp_test" "$top/selftests/hvcore/exit_test" \
 	"$top/selftests/hvcore/isolation_test" \
-	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$out/tools/"
+	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$harness/diag.sh" "$out/tools/"
 cp "$top/tools/hvctl/demo/hello.bin" "$out/tools/"
 if [ "$SUITE" = bench ]; then
 	echo "check: building the bench programs" >&2
