@@ -6,7 +6,7 @@
 #
 #   run-bochs.sh --kernel VMLINUZ --initrd INITRD.cpio.gz --log SERIAL.log
 #                --timeout SECONDS [--append "extra kernel args"] [--cpus N]
-#                [--megs M] [--workdir DIR]
+#                [--megs M] [--ips IPS] [--workdir DIR]
 #
 # Builds an isolinux ISO in the work directory, writes a bochsrc there and
 # runs Bochs with no terminal I/O.  Bochs's own output goes to bochs.out and
@@ -18,9 +18,11 @@
 # timeout killed it, 2 on usage errors, 1 on other errors.
 set -euo pipefail
 
-# Instructions per emulated second.  Bochs's TSC advances once per
-# instruction, so the guest must be told its TSC runs at IPS/1000 kHz.
-IPS=50000000
+# Instructions per emulated second (--ips).  With "clock: sync=none" the
+# emulated clock advances by instructions, 1e9/IPS ns each, and Bochs's
+# TSC once per instruction, so the guest is told its TSC runs at
+# IPS/1000 kHz.
+DEFAULT_IPS=50000000
 BIOS=/usr/share/bochs/BIOS-bochs-latest
 VGABIOS=/usr/share/vgabios/vgabios.bin
 ISOLINUX_BIN=/usr/lib/ISOLINUX/isolinux.bin
@@ -31,12 +33,12 @@ die() { echo "$prog: $*" >&2; exit 1; }
 usage() {
 	cat >&2 <<EOF
 usage: $prog --kernel VMLINUZ --initrd INITRD.cpio.gz --log SERIAL.log --timeout SECONDS
-       [--append "extra kernel args"] [--cpus N] [--megs M] [--workdir DIR]
+       [--append "extra kernel args"] [--cpus N] [--megs M] [--ips IPS] [--workdir DIR]
 EOF
 	exit 2
 }
 
-kernel='' initrd='' log='' timeout='' append='' cpus=1 megs=1024 workdir=''
+kernel='' initrd='' log='' timeout='' append='' cpus=1 megs=1024 ips=$DEFAULT_IPS workdir=''
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || { echo "$prog: $1 needs a value" >&2; usage; }
 	case $1 in
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--append)  append=$2 ;;
 	--cpus)    cpus=$2 ;;
 	--megs)    megs=$2 ;;
+	--ips)     ips=$2 ;;
 	--workdir) workdir=$2 ;;
 	*) echo "$prog: unknown argument: $1" >&2; usage ;;
 	esac
@@ -56,7 +59,7 @@ done
 if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ] || [ -z "$timeout" ]; then
 	usage
 fi
-for v in timeout cpus megs; do
+for v in timeout cpus megs ips; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "$prog: --$v must be a positive integer" >&2; usage; }
 done
 [ -f "$kernel" ] || die "no such kernel: $kernel"
@@ -108,7 +111,7 @@ cp "$ISOLINUX_BIN" "$LDLINUX_C32" "$iso_root/isolinux/"
 cp "$kernel" "$iso_root/isolinux/vmlinuz"
 cp "$initrd" "$iso_root/isolinux/initrd.img"
 cmdline="console=ttyS0,115200 quiet edd=off panic=-1 reboot=t cryptomgr.notests=1"
-cmdline+=" mitigations=off tsc_early_khz=$((IPS / 1000))${append:+ $append}"
+cmdline+=" mitigations=off tsc_early_khz=$((ips / 1000))${append:+ $append}"
 cat >"$iso_root/isolinux/isolinux.cfg" <<EOF
 DEFAULT linux
 PROMPT 0
@@ -134,7 +137,7 @@ megs: $megs
 romimage: file=$BIOS
 vgaromimage: file=$VGABIOS
 vga: extension=none, update_freq=1
-cpu: model=corei7_skylake_x, count=$cpus, ips=$IPS, reset_on_triple_fault=0, ignore_bad_msrs=1
+cpu: model=corei7_skylake_x, count=$cpus, ips=$ips, reset_on_triple_fault=0, ignore_bad_msrs=1
 ata0-master: type=cdrom, path=boot.iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=serial.txt
