@@ -9,7 +9,9 @@
 #   make check [HOST=svm|vmx] [KERNEL=6.12|6.1]
 #   make check-unit                            host-only unit tests
 #   make demo                                  boot the SVM test host, show hvctl
-#   make bench [KERNEL=6.12|6.1]               hvcore vs kvm_amd vs a bare VMRUN loop
+#   make bench [HOST=svm|vmx] [KERNEL=6.12|6.1]
+#                                              hvcore vs kvm_amd (svm: QEMU) or kvm_intel
+#                                              (vmx: Bochs) vs a bare world-switch loop
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local

@@ -3,9 +3,9 @@
 #
 # make bench, inside the test host (tests/harness/suites/bench), one step
 # per suite entry so that each prints its own TAP:
-#   bench.sh floor    load hvbench_floor.ko: it measures and refuses to stay
+#   bench.sh floor    load the floor module: it measures and refuses to stay
 #   bench.sh hvcore   load hvcore, run hv_bench, unload hvcore
-#   bench.sh kvm      load kvm + kvm_amd, run kvm_bench, unload them
+#   bench.sh kvm      load kvm + kvm_amd or kvm_intel, run kvm_bench, unload them
 #   bench.sh ref      the host's own syscall and thread-handoff costs
 #   bench.sh table    print the table of what the steps measured
 # Each step appends "BENCH <impl> <name> ns=<per round trip> rounds=<n>"
@@ -15,10 +15,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 moddir=${HVTEST_MODDIR:-/lib/hvtest/modules}
 hvcore_ko=${HVCORE_KO:-$moddir/hvcore.ko}
 
-# The test host's clock under -icount shift=S: 2^S ns per instruction.
-icount_shift() {
+# The value of hvbench.NAME= on the kernel command line, if any.
+cmdline_arg() {
 	for arg in $(cat /proc/cmdline); do
-		case $arg in hvbench.icount_shift=*) echo "${arg#*=}"; return ;; esac
+		case $arg in "hvbench.$1="*) echo "${arg#*=}"; return ;; esac
 	done
 }
 
@@ -116,20 +116,32 @@ step_ref() {
 	return $rc
 }
 
+# How the test host's clock counts instructions, as "NS_PER_INSN HOW":
+# QEMU under -icount shift=S (hvbench.icount_shift=S): 2^S ns each;
+# Bochs with clock sync=none (hvbench.ns_per_insn=N): 1e9/IPS ns each.
+insn_clock() {
+	s=$(cmdline_arg icount_shift)
+	if [ -n "$s" ]; then
+		echo "$((1 << s)) under -icount shift=$s"
+		return
+	fi
+	n=$(cmdline_arg ns_per_insn)
+	[ -n "$n" ] && echo "$n under Bochs at $((1000000000 / n)) instructions per second"
+}
+
 step_table() {
 	echo "TAP version 13"
 	echo "1..1"
-	shift_=$(icount_shift)
-	if [ -z "$shift_" ]; then
-		echo "not ok 1 table # not booted with -icount (hvbench.icount_shift=)"
+	clock=$(insn_clock)
+	if [ -z "$clock" ]; then
+		echo "not ok 1 table # no instruction clock (hvbench.icount_shift= or hvbench.ns_per_insn=)"
 		return 1
 	fi
 	touch "$RESULTS"
-	awk -v shift_="$shift_" '
+	awk -v nspi="${clock%% *}" -v how="${clock#* }" -v kvm="$(kvm_vendor | tr - _)" '
 	function insns(ns) { return ns / nspi }
 	function cell(v) { return v == "" ? sprintf("%10s", "n/a") : sprintf("%10.1f", v) }
 	function ratio(a, b) { return (a == "" || b == "" || b == 0) ? sprintf("%14s", "n/a") : sprintf("%13.2fx", a / b) }
-	BEGIN { nspi = 1; for (i = 0; i < shift_; i++) nspi *= 2 }
 	$1 == "BENCH" { sub(/^ns=/, "", $4); v[$2 "," $3] = insns($4) }
 	END {
 		n = split("cpuid hypercall io hlt", key, " ")
@@ -137,8 +149,8 @@ step_table() {
 		label["hypercall"] = "null hypercall"
 		label["io"] = "port I/O to worker"
 		label["hlt"] = "HLT wake"
-		printf "HVBENCH-TABLE instructions per round trip (ns / %d under -icount shift=%d)\n", nspi, shift_
-		printf "HVBENCH-TABLE %-20s%10s%10s%10s%14s%14s\n", "", "hvcore", "kvm_amd", "floor", "hvcore/KVM", "hvcore/floor"
+		printf "HVBENCH-TABLE instructions per round trip (ns / %d %s)\n", nspi, how
+		printf "HVBENCH-TABLE %-20s%10s%10s%10s%14s%14s\n", "", "hvcore", kvm, "floor", "hvcore/KVM", "hvcore/floor"
 		for (i = 1; i <= n; i++) {
 			k = key[i]
 			h = v["hvcore," k]; kv = v["kvm," k]; f = v["floor," k]

@@ -227,7 +227,8 @@ static int kvm_init(char *why, size_t len)
 
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
-		snprintf(why, len, "/dev/kvm: %s (kvm_amd not loaded?)", strerror(errno));
+		snprintf(why, len, "/dev/kvm: %s (kvm_amd or kvm_intel not loaded?)",
+			 strerror(errno));
 		return BENCH_SKIP;
 	}
 	version = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);

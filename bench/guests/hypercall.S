@@ -4,7 +4,10 @@
  * HV_STATUS_SUCCESS; KVM reads the call number from RAX (0 here, not a
  * KVM hypercall) and answers -KVM_ENOSYS. Both are a full exit handled
  * in the kernel; EAX of the last call reaches the host through
- * BENCH_PORT_DONE.
+ * BENCH_PORT_DONE. On Intel, VMMCALL raises #UD: hvcore intercepts it and
+ * takes the VMMCALL as a hypercall every time, while KVM emulates the
+ * first one and rewrites it to VMCALL in guest memory, so that KVM's
+ * measured loop runs VMCALL.
  */
 #include "guest.inc"
 

@@ -8,9 +8,12 @@
 #
 # SUITE=demo is make demo: the demo script instead of the tests, its
 # output printed at the end.
-# SUITE=bench is make bench: one SVM boot (Debian 6.12 unless KERNEL says
-# otherwise) with 1 CPU and -icount shift=4,sleep=off, running bench/
-# (floor module, hvcore, kvm_amd); the table is printed at the end.
+# SUITE=bench is make bench: one boot (Debian 6.12 unless KERNEL says
+# otherwise) with 1 CPU and a clock that counts instructions, running
+# bench/ (floor module, hvcore, KVM); the table is printed at the end.
+# HOST=svm (the default) is QEMU with -icount shift=4,sleep=off against
+# kvm_amd, HOST=vmx is Bochs at 50 000 000 instructions per emulated
+# second (clock: sync=none, 20 ns each) against kvm_intel.
 #
 # Scenarios (LABEL: host, CPU model, suite):
 #   svm/K    QEMU TCG EPYC,+svm,+npt, 2 CPUs     full (2 NUMA nodes)
@@ -20,6 +23,8 @@
 #   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full
 #   bench/K  QEMU TCG EPYC,+svm,+npt, 1 CPU,     bench
 #            -icount shift=4,sleep=off
+#   vmx/K    Bochs corei7_skylake_x, 1 CPU,       bench (make bench HOST=vmx)
+#            ips=50000000, clock sync=none
 # Bochs boots run in the background while QEMU boots run, one of each at a
 # time, so that the two cores are both used.
 set -euo pipefail
@@ -33,11 +38,13 @@ SUITE=${SUITE:-full}
 
 case $HOST in svm|vmx|all) ;; *) echo "check: HOST must be svm, vmx or all" >&2; exit 2 ;; esac
 case $KERNEL in 6.12|6.1|all) ;; *) echo "check: KERNEL must be 6.12, 6.1 or all" >&2; exit 2 ;; esac
-# The bench compares SVM paths on one kernel.
+# The bench compares one vendor's paths on one kernel: SVM unless HOST=vmx.
+# The test host's clock counts instructions; the table divides by the ns
+# per instruction given on the kernel command line.
 BENCH_ICOUNT_SHIFT=4
+BENCH_BOCHS_IPS=50000000
 if [ "$SUITE" = bench ]; then
-	[ "$HOST" = vmx ] && { echo "check: SUITE=bench runs on the SVM host only" >&2; exit 2; }
-	HOST=svm
+	[ "$HOST" = all ] && HOST=svm
 	[ "$KERNEL" = all ] && KERNEL=6.12
 fi
 
@@ -137,12 +144,21 @@ svm_cpus=2
 [ "$SUITE" = demo ] && svm_cpus=4
 
 vmx_pid=
-if [ "$HOST" != svm ]; then
+if [ "$HOST" != svm ] && [ "$SUITE" != bench ]; then
 	run_vmx_all &
 	vmx_pid=$!
 	for k in "${kernels[@]}"; do add_run "vmx/$k" "vmx-$k" "$SUITE"; done
 fi
-if [ "$SUITE" = bench ]; then
+if [ "$SUITE" = bench ] && [ "$HOST" = vmx ]; then
+	# The label's host part picks the judge's known Bochs boot warnings.
+	for k in "${kernels[@]}"; do
+		"$harness/run-bochs.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+			--log "$out/bench-vmx-$k.log" --timeout 3600 --cpus 1 --ips "$BENCH_BOCHS_IPS" \
+			--append "hvtest.suite=bench hvtest.timeout=600 hvbench.ns_per_insn=$((1000000000 / BENCH_BOCHS_IPS))" ||
+			true
+		add_run "vmx/$k" "bench-vmx-$k" bench
+	done
+elif [ "$SUITE" = bench ]; then
 	for k in "${kernels[@]}"; do
 		"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 			--log "$out/bench-$k.log" --timeout 900 --cpus 1 --icount "$BENCH_ICOUNT_SHIFT" \
