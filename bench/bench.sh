@@ -3,7 +3,8 @@
 #
 # make bench, inside the test host (tests/harness/suites/bench), one step
 # per suite entry so that each prints its own TAP:
-#   bench.sh floor    load the floor module: it measures and refuses to stay
+#   bench.sh floor    load the floor module (hvbench_floor or hvbench_floor_vmx):
+#                     it measures and refuses to stay
 #   bench.sh hvcore   load hvcore, run hv_bench, unload hvcore
 #   bench.sh kvm      load kvm + kvm_amd or kvm_intel, run kvm_bench, unload them
 #   bench.sh ref      the host's own syscall and thread-handoff costs
@@ -29,14 +30,12 @@ kvm_vendor() {
 step_floor() {
 	echo "TAP version 13"
 	echo "1..1"
-	if [ "$(kvm_vendor)" != kvm-amd ]; then
-		echo "ok 1 floor cpuid # SKIP n/a: the floor module drives SVM only, this CPU has VMX"
-		return 0
-	fi
-	out=$(insmod "$moddir/hvbench_floor.ko" 2>&1)
-	echo "# insmod hvbench_floor.ko: ${out:-loaded} (it refuses to stay after measuring)"
+	floor=hvbench_floor
+	[ "$(kvm_vendor)" = kvm-intel ] && floor=hvbench_floor_vmx
+	out=$(insmod "$moddir/$floor.ko" 2>&1)
+	echo "# insmod $floor.ko: ${out:-loaded} (it refuses to stay after measuring)"
 	line=$(dmesg | sed -n 's/.*HVBENCH floor /BENCH floor /p' | tail -n1)
-	dmesg | grep 'hvbench_floor:' | tail -n3 | sed 's/^/# /'
+	dmesg | grep "$floor:" | tail -n3 | sed 's/^/# /'
 	if [ -n "$line" ]; then
 		echo "$line" >>"$RESULTS"
 		echo "$line"

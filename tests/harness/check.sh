@@ -84,7 +84,7 @@ build_floor() {
 	fdir=$cache/build/$abi-floor
 	rm -rf "$fdir"
 	mkdir -p "$fdir"
-	cp "$top"/bench/floor/Kbuild "$top"/bench/floor/*.c "$fdir/"
+	cp "$top"/bench/floor/Kbuild "$top"/bench/floor/*.[cSh] "$fdir/"
 	if ! make -C "/usr/src/linux-headers-$abi" M="$fdir" W=1 modules \
 		>"$out/build-floor-$k.log" 2>&1 || grep -q "warning:" "$out/build-floor-$k.log"; then
 		cat "$out/build-floor-$k.log" >&2
