@@ -23,7 +23,7 @@
 #   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full
 #   bench/K  QEMU TCG EPYC,+svm,+npt, 1 CPU,     bench
 #            -icount shift=4,sleep=off
-#   vmx/K    Bochs corei7_skylake_x, 1 CPU,       bench (make bench HOST=vmx)
+#   vmx/K    Bochs corei7_skylake_x, 1 CPU,      bench (make bench HOST=vmx)
 #            ips=50000000, clock sync=none
 # Bochs boots run in the background while QEMU boots run, one of each at a
 # time, so that the two cores are both used.
