@@ -111,7 +111,16 @@ cp "$ISOLINUX_BIN" "$LDLINUX_C32" "$iso_root/isolinux/"
 cp "$kernel" "$iso_root/isolinux/vmlinuz"
 cp "$initrd" "$iso_root/isolinux/initrd.img"
 cmdline="console=ttyS0,115200 quiet edd=off panic=-1 reboot=t cryptomgr.notests=1"
-cmdline+=" mitigations=off tsc_early_khz=$((ips / 1000))${append:+ $append}"
+cmdline+=" mitigations=off tsc_early_khz=$((ips / 1000))"
+# With more than one CPU, Bochs sometimes misses the store that should end
+# another CPU's MWAIT: Linux wakes an idle CPU that polls in MWAIT by setting
+# a flag, without an IPI, and the lost wake-up hung a CPU re-online (CPU1
+# idle in intel_idle, the BSP waiting for CPU1's hotplug thread). idle=nomwait
+# makes idle CPUs HLT, so every wake-up is an IPI (the kernel's own answer to
+# X86_BUG_MONITOR). One CPU has no cross-CPU wake-ups: the bench boot keeps
+# MWAIT.
+[ "$cpus" -gt 1 ] && cmdline+=" idle=nomwait"
+cmdline+="${append:+ $append}"
 cat >"$iso_root/isolinux/isolinux.cfg" <<EOF
 DEFAULT linux
 PROMPT 0
