@@ -73,6 +73,14 @@ struct hv_features {
  *		flush) when they run out
  * @total_ns:	time the dispatcher ran VPs here
  * @guest_ns:	of which in guest mode
+ * @rq:		ready VPs homed here, under hv_sched_lock
+ * @min_vtime:	floor of the vtimes on @rq (sched.c), under hv_sched_lock
+ * @idle:	the dispatcher found nothing it may run; sleeps until cleared
+ * @period_timer: wakes the dispatcher at the next period when it idles
+ *		with capped VPs or for the root reservation
+ * @period:	the scheduling period @period_busy_ns belongs to
+ * @period_busy_ns: time VPs ran here in @period
+ * @root_base_ns: busy time of the CPU (kernel cpustat) when hvcore took it
  */
 struct hv_lp {
 	unsigned int cpu;
@@ -86,6 +94,13 @@ struct hv_lp {
 	u64 asid_gen;
 	u64 total_ns;
 	u64 guest_ns;
+	struct list_head rq;
+	u64 min_vtime;
+	bool idle;
+	struct hrtimer period_timer;
+	u64 period;
+	u64 period_busy_ns;
+	u64 root_base_ns;
 };
 
 struct hv_partition;
@@ -189,7 +204,15 @@ enum { HV_MSG_IDLE, HV_MSG_QUEUED, HV_MSG_READ };
  * @exits:	"
  * @hypercalls:	"
  * @injected:	"
- * @ready_since: local_clock() when it became ready (for issue 5's wait time)
+ * @ready_since: local_clock() when it became ready
+ * @home:	LP whose run queue holds it (-1: not placed yet), hv_sched_lock
+ * @vtime:	weighted run time on @home's clock (sched.c), hv_sched_lock
+ * @period:	the scheduling period @period_ns belongs to
+ * @period_ns:	LP time used in @period (cap and reservation budgets)
+ * @wait_ns:	time ready but not running, summed over dispatches
+ * @period_partial: it was not ready for the whole of @period
+ * @reserve_missed: periods it was ready throughout but ran less than its
+ *		reservation (less 0.5 % of the period)
  */
 struct hv_vp {
 	struct hv_partition *part;
@@ -231,6 +254,13 @@ struct hv_vp {
 	u64 hypercalls;
 	u64 injected;
 	u64 ready_since;
+	int home;
+	u64 vtime;
+	u64 period;
+	u64 period_ns;
+	u64 wait_ns;
+	bool period_partial;
+	u64 reserve_missed;
 };
 
 /**
@@ -385,6 +415,11 @@ struct poll_table_struct;
  * @state_msg:	a STATE message is pending for the worker
  * @guest_os_id: TLFS guest OS ID MSR, as the guest wrote it
  * @hypercall_msr: TLFS hypercall MSR, as the guest wrote it
+ * @weight:	CPU weight 1..10000 (struct hvcore_policy), hv_sched_lock
+ * @reserve:	per VP, % of one LP guaranteed while ready, hv_sched_lock
+ * @cap:	per VP, % of one LP never exceeded (100: none), hv_sched_lock
+ * @placed_off_node: VP placements on an LP outside @numa_node
+ * @reserve_held: % of an LP its VPs' reservations hold while it runs
  */
 struct hv_partition {
 	struct kref ref;
@@ -419,6 +454,11 @@ struct hv_partition {
 	bool state_msg;
 	u64 guest_os_id;
 	u64 hypercall_msr;
+	u32 weight;
+	u32 reserve;
+	u32 cap;
+	u64 placed_off_node;
+	u64 reserve_held;
 };
 
 /* What the exit handlers tell the dispatcher */
@@ -472,6 +512,12 @@ void hv_vp_make_ready_locked(struct hv_vp *vp);
 void hv_vp_kick(struct hv_vp *vp);
 void hv_vps_stop_locked(struct hv_partition *p, u32 state);
 void hv_partition_wait_idle(struct hv_partition *p);
+void hv_lp_offline(struct hv_lp *lp);
+u64 hv_lp_root_ns(struct hv_lp *lp);
+u64 hv_period_ns(void);
+int hv_sched_admit_locked(struct hv_partition *p, u32 reserve, const char *what);
+void hv_sched_release_locked(struct hv_partition *p);
+long hv_policy_ioctl(struct hv_partition *p, unsigned int cmd, void __user *uarg);
 
 /* vp.c */
 int hv_vps_create(struct hv_partition *p, u32 count);

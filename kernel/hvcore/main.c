@@ -114,6 +114,7 @@ static int hv_cpu_offline(unsigned int cpu)
 	local_irq_save(flags);
 	hv_cpu_disable_this(NULL);
 	local_irq_restore(flags);
+	hv_lp_offline(hv_lps[cpu]);
 	return 0;
 }
 

@@ -132,6 +132,8 @@ static long hv_ioctl_create(void __user *uarg)
 	p->state = HVCORE_STATE_OFF;
 	p->numa_node = NUMA_NO_NODE;
 	p->mem.node = NUMA_NO_NODE;
+	p->weight = HVCORE_WEIGHT_DEFAULT;
+	p->cap = 100;
 	init_waitqueue_head(&p->run_wq);
 	spin_lock_init(&p->msg_lock);
 	INIT_LIST_HEAD(&p->msgs);
@@ -497,9 +499,18 @@ static int hv_partition_start_locked(struct hv_partition *p)
 			     p->id);
 		return -EINVAL;
 	}
-	ret = hv_npt_init(p);
+	spin_lock(&hv_sched_lock);
+	ret = hv_sched_admit_locked(p, p->reserve, "CONTROL START");
+	spin_unlock(&hv_sched_lock);
 	if (ret)
 		return ret;
+	ret = hv_npt_init(p);
+	if (ret) {
+		spin_lock(&hv_sched_lock);
+		hv_sched_release_locked(p);
+		spin_unlock(&hv_sched_lock);
+		return ret;
+	}
 	p->crash_reason = HVCORE_CRASH_NONE;
 	p->crash_info = 0;
 	p->crash_rip = 0;
@@ -624,6 +635,8 @@ static long hv_partition_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	case HV_IOC_NOSIZE(HVCORE_SET_MSR_INTERCEPT):
 	case HV_IOC_NOSIZE(HVCORE_ATTACH_WORKER):
 	case HV_IOC_NOSIZE(HVCORE_COMPLETE):
+	case HV_IOC_NOSIZE(HVCORE_SET_POLICY):
+	case HV_IOC_NOSIZE(HVCORE_GET_POLICY):
 		break;
 	default:
 		hv_bad_input("unknown ioctl 0x%x on a partition fd", cmd);
@@ -649,6 +662,10 @@ static long hv_partition_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	case HV_IOC_NOSIZE(HVCORE_ATTACH_WORKER):
 	case HV_IOC_NOSIZE(HVCORE_COMPLETE):
 		ret = hv_channel_ioctl(file, p, cmd, uarg);
+		break;
+	case HV_IOC_NOSIZE(HVCORE_SET_POLICY):
+	case HV_IOC_NOSIZE(HVCORE_GET_POLICY):
+		ret = hv_policy_ioctl(p, cmd, uarg);
 		break;
 	default:
 		ret = hv_vp_ioctl(p, cmd, uarg);

@@ -1,37 +1,91 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The dispatcher: one kernel thread per logical processor (LP) runs the
- * virtual processors (VPs) that are ready, a time slice at a time.
+ * The VP scheduler: which virtual processor (VP) runs on which logical
+ * processor (LP), for how long, and in what order.
  *
- * The frame (DESIGN.md section 2) is what the scheduler policy of a later
- * change plugs into:
+ * Mechanism. One dispatcher kernel thread per LP (an smpboot thread, parked
+ * with CPU hotplug) takes a VP from its run queue, enters the guest for at
+ * most one slice (an hrtimer, or the VMX preemption timer, forces the
+ * exit), accounts the time, handles the exit and loops. VP states
+ * (HVCORE_VP_*): OFF while the partition is off; READY on a run queue;
+ * RUNNING on an LP; HALTED after HLT until an interrupt is pending; WAITING
+ * until the worker answers a message; PAUSED while the partition is paused.
+ * The dispatchers are SCHED_NORMAL threads and give the CPU back whenever
+ * Linux asks (need_resched()), so the root partition is never starved.
  *
- *  - VP states (HVCORE_VP_*): OFF while the partition is off; READY on the
- *    run queue; RUNNING on an LP; HALTED after HLT until an interrupt is
- *    pending; WAITING until the worker answers a message; PAUSED while the
- *    partition is paused (remembering which of the others to go back to).
- *    hv_sched_lock guards the states, the run queue and p->nr_running.
- *  - One FIFO run queue shared by all LPs: round robin, nothing more yet.
- *  - A slice ends when its hrtimer fires (the timer interrupt makes the
- *    guest exit, see svm.c), when the VP blocks, when somebody kicks it
- *    (pause, stop, crash, an injected interrupt for a VP that is running),
- *    or when Linux wants the CPU back (need_resched()): the dispatcher is an
- *    ordinary SCHED_NORMAL thread, so the root partition is never starved.
- *  - Time is accounted per VP and per LP: total (dispatched) and guest
- *    (inside VMRUN/VMRESUME), in nanoseconds of local_clock().
+ * Policy (Documentation/scheduler.rst has the knobs and the seeds'
+ * examples). Three per-partition knobs, struct hvcore_policy:
  *
- * The threads are smpboot per-CPU threads, parked and unparked with CPU
- * hotplug. Before every guest entry, with interrupts off, the dispatcher
- * checks that hvcore still holds SVM/VMX on the LP: the hotplug teardown
- * gives it back from another thread on the same CPU.
+ *  - weight (1..10000, default 100). Under contention partition i gets
+ *    weight(i) / sum of the weights of the partitions that want CPU. Its
+ *    VPs split that equally: a VP's effective weight is weight(i) divided by
+ *    the partition's VPs that are ready or running, so more VPs make it
+ *    eligible for more LPs but do not raise its share.
+ *  - reserve (% of one LP, per VP): guaranteed whenever the VP is ready.
+ *  - cap (% of one LP, per VP): never exceeded, even on an idle machine.
+ *
+ * Time is cut in periods of period_us (default 100 ms), aligned on the
+ * monotonic clock and so common to all LPs. Within a period each VP has a
+ * budget of cap% of the period and a reservation of reserve%. Every slice
+ * ends at the next period boundary at the latest, so every LP chooses
+ * afresh when the budgets renew.
+ *
+ * Choosing, on one LP (hv_pick_locked()), among the VPs of its queue:
+ *  1. VPs that used up their cap this period are skipped (class CAPPED);
+ *     their LP sleeps until the period ends if nothing else can run.
+ *  2. VPs that have not yet had their reservation this period go first
+ *     (class RESERVED), for at most what is left of it; a VP that becomes
+ *     ready in that class preempts a VP of the normal class on its LP.
+ *  3. The rest (class NORMAL) share by weighted fair queueing: each VP has
+ *     a virtual time that advances by (time run) x 100 / effective weight,
+ *     and the smallest goes next. Over any stretch in which the VPs of a
+ *     queue stay ready, each gets time in proportion to its effective
+ *     weight: this is where weights act. Reserved time is charged to the
+ *     virtual time too, so "reservations first, weights share the rest".
+ *  4. Lending: reservation is a priority, not set-aside time. A reserved VP
+ *     that is not ready leaves its LP to the others at once.
+ *  Each slice is at most slice_us, and no longer than the VP's remaining
+ *  cap or reservation budget.
+ *
+ * Fairness across LPs is placement: each VP has a home LP whose queue it
+ * sits on, and goes back there after every slice (soft affinity; a VP that
+ * runs on another LP than last time counts a migration). New VPs go to the
+ * least loaded LP they may use (load: the sum of the effective weights
+ * queued or running there). At each period boundary, the first LP to pick
+ * moves queued VPs from the most to the least loaded LP while that narrows
+ * the gap (hv_balance_locked()), and an LP with nothing of its own to run
+ * takes a ready VP from another queue (work conservation). With the seeds'
+ * Table 3 (weights 200, 200, 50, 50, two VPs each, two LPs) every LP ends
+ * up with 100 + 100 + 25 + 25 and each VP gets exactly its share without
+ * moving again. A known limit: when the effective weights cannot be split
+ * evenly between LPs (three equal VPs on two LPs), the VPs do not rotate,
+ * so one keeps an LP to itself.
+ *
+ * NUMA: a partition with a home node (HVCORE_CONFIGURE numa_node) runs only
+ * on that node's LPs while the node has one enabled; otherwise anywhere,
+ * and each such placement is counted (placed_off_node).
+ *
+ * The root partition: Linux keeps at least root_reserve % of every LP in
+ * every period when it has work there. The dispatcher already yields when
+ * the Linux scheduler asks; on top of that, an LP whose VPs ran more than
+ * (100 - root_reserve) % of the period while other Linux tasks wait there
+ * (!single_task_running()) stops dispatching until the period ends.
+ * Reservations are admitted against the same figure: the per-VP
+ * reservations of running partitions may add up to at most
+ * (100 - root_reserve) % of each enabled LP (-ENOSPC otherwise).
+ *
+ * Locking: hv_sched_lock (one lock) guards VP states, every run queue, the
+ * policy fields and the placement. It is taken per slice, not per exit.
  */
 #define pr_fmt(fmt) "hvcore: " fmt
 
 #include <linux/cpu.h>
 #include <linux/hrtimer.h>
+#include <linux/kernel_stat.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/stat.h>
 #include <linux/smpboot.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
@@ -41,6 +95,17 @@
 static unsigned int slice_us = 10000;
 module_param(slice_us, uint, 0444);
 MODULE_PARM_DESC(slice_us, "VP time slice in microseconds (default 10000)");
+
+static unsigned int period_us = 100000;
+module_param(period_us, uint, 0444);
+MODULE_PARM_DESC(period_us, "scheduling period for caps and reservations, us (default 100000)");
+
+static unsigned int root_reserve = 10;
+module_param(root_reserve, uint, 0444);
+MODULE_PARM_DESC(root_reserve, "% of every LP kept for Linux when it has work (default 10)");
+
+/* Shorter slices cost more in exits than they give in precision. */
+#define HV_MIN_SLICE_NS	(20 * NSEC_PER_USEC)
 
 /**
  * hv_slice_us() - the VP time slice
@@ -52,26 +117,231 @@ unsigned int hv_slice_us(void)
 	return slice_us;
 }
 
+/**
+ * hv_period_ns() - the scheduling period
+ *
+ * Return: nanoseconds.
+ */
+u64 hv_period_ns(void)
+{
+	return (u64)period_us * NSEC_PER_USEC;
+}
+
 DEFINE_SPINLOCK(hv_sched_lock);
-static LIST_HEAD(hv_runq);
 static DEFINE_PER_CPU(struct task_struct *, hv_dispatcher);
 static bool hv_dispatch_registered;
+static u64 hv_balanced_period;
+/* Sum over running and paused partitions of VPs x reserve, in %. */
+static u64 hv_reserved_pct;
+
+enum hv_class { HV_CLASS_RESERVED, HV_CLASS_NORMAL, HV_CLASS_CAPPED };
+
+static u64 hv_period_of(u64 now)
+{
+	return div64_u64(now, hv_period_ns());
+}
+
+static u64 hv_vp_used(const struct hv_vp *vp, u64 period)
+{
+	return vp->period == period ? vp->period_ns : 0;
+}
 
 /*
- * Wake every LP that runs no VP. Waking only one could pick an LP that is
- * about to take another VP and leave an idle LP asleep; with a handful of
- * LPs, the ones that find the queue empty just go back to sleep.
+ * Move @vp's budget to @period. When it was ready all along (@ready), the
+ * periods left behind that gave it less than its reservation count as
+ * missed: the one it last ran in, and any it did not run in at all.
  */
-static void hv_wake_dispatchers(void)
+static void hv_vp_roll_period(struct hv_vp *vp, u64 period, bool ready)
+{
+	u64 T = hv_period_ns(), need;
+	u32 reserve = vp->part->reserve;
+
+	if (vp->period == period)
+		return;
+	if (ready && reserve && vp->period) {
+		need = div_u64(T * reserve, 100) - div_u64(T, 200);
+		vp->reserve_missed += !vp->period_partial && vp->period_ns < need;
+		vp->reserve_missed += period - vp->period - 1;
+	}
+	vp->period = period;
+	vp->period_ns = 0;
+	vp->period_partial = !ready;
+}
+
+/* VPs of @p that want CPU: ready or running. */
+static u32 hv_part_active(const struct hv_partition *p)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < p->nr_vps; i++)
+		n += p->vps[i]->state == HVCORE_VP_READY ||
+		     p->vps[i]->state == HVCORE_VP_RUNNING;
+	return n;
+}
+
+/* Effective weight of a VP: its partition's weight split among its active VPs. */
+static u64 hv_vp_weight(const struct hv_vp *vp)
+{
+	return div_u64((u64)vp->part->weight * 1024, max(hv_part_active(vp->part), 1U));
+}
+
+/*
+ * Where @vp stands in @period; *@budget is how long it may run before its
+ * cap or reservation budget changes its class.
+ */
+static enum hv_class hv_vp_class(const struct hv_vp *vp, u64 period, u64 *budget)
+{
+	const struct hv_partition *p = vp->part;
+	u64 used = hv_vp_used(vp, period), T = hv_period_ns();
+	u64 cap = div_u64(T * p->cap, 100), res = div_u64(T * p->reserve, 100);
+
+	*budget = U64_MAX;
+	if (p->cap < 100) {
+		if (used + HV_MIN_SLICE_NS > cap)
+			return HV_CLASS_CAPPED;
+		*budget = cap - used;
+	}
+	if (used < res) {
+		*budget = min(*budget, res - used);
+		return HV_CLASS_RESERVED;
+	}
+	return HV_CLASS_NORMAL;
+}
+
+static bool hv_node_has_lp(int node)
 {
 	unsigned int cpu;
 
+	for_each_cpu(cpu, cpumask_of_node(node))
+		if (cpu_online(cpu) && READ_ONCE(hv_lp_get(cpu)->enabled))
+			return true;
+	return false;
+}
+
+/* May @vp run on @lp? Its home node's LPs only, while the node has one. */
+static bool hv_lp_allowed(const struct hv_vp *vp, const struct hv_lp *lp)
+{
+	int node = vp->part->numa_node;
+
+	if (!READ_ONCE(lp->enabled))
+		return false;
+	return node == NUMA_NO_NODE || cpu_to_node(lp->cpu) == node ||
+	       !hv_node_has_lp(node);
+}
+
+/* Sum of the effective weights homed on @lp: queued, or running there. */
+static u64 hv_lp_load(const struct hv_lp *lp)
+{
+	const struct hv_vp *vp, *cur = READ_ONCE(lp->current_vp);
+	u64 load = 0;
+
+	list_for_each_entry(vp, &lp->rq, rq_node)
+		load += hv_vp_weight(vp);
+	if (cur && cur->home == lp->cpu && cur->state == HVCORE_VP_RUNNING)
+		load += hv_vp_weight(cur);
+	return load;
+}
+
+static void hv_lp_wake(struct hv_lp *lp)
+{
+	struct task_struct *t = per_cpu(hv_dispatcher, lp->cpu);
+
+	WRITE_ONCE(lp->idle, false);
+	if (t)
+		wake_up_process(t);
+}
+
+static void hv_kick_ipi(void *unused)
+{
+	/* The interrupt itself made the guest exit; nothing else to do. */
+}
+
+/* End the slice running on @lp now (the run loop checks slice_over). */
+static void hv_lp_preempt(struct hv_lp *lp)
+{
+	WRITE_ONCE(lp->slice_over, true);
+	/* Pairs with the check of slice_over in hv_run_slice(), IRQs off. */
+	smp_mb();
+	if (lp->cpu != raw_smp_processor_id())
+		smp_call_function_single(lp->cpu, hv_kick_ipi, NULL, 0);
+}
+
+/* The least loaded LP @vp may use; counts a placement off its node. */
+static struct hv_lp *hv_place_locked(struct hv_vp *vp)
+{
+	struct hv_lp *best = NULL;
+	u64 best_load = 0;
+	unsigned int cpu;
+	int node = vp->part->numa_node;
+
 	for_each_online_cpu(cpu) {
 		struct hv_lp *lp = hv_lp_get(cpu);
-		struct task_struct *t = per_cpu(hv_dispatcher, cpu);
+		u64 load;
 
-		if (t && READ_ONCE(lp->enabled) && !READ_ONCE(lp->current_vp))
-			wake_up_process(t);
+		if (!hv_lp_allowed(vp, lp))
+			continue;
+		load = hv_lp_load(lp);
+		if (!best || load < best_load) {
+			best = lp;
+			best_load = load;
+		}
+	}
+	if (!best) {
+		/* No LP enabled: wait on this one until it is. */
+		return hv_lp_get(raw_smp_processor_id());
+	}
+	if (node != NUMA_NO_NODE && cpu_to_node(best->cpu) != node)
+		vp->part->placed_off_node++;
+	return best;
+}
+
+/* Move a queued @vp to @dst's queue, keeping its lead or lag in vtime. */
+static void hv_move_locked(struct hv_vp *vp, struct hv_lp *src, struct hv_lp *dst)
+{
+	s64 lag = vp->vtime - src->min_vtime;
+
+	list_move_tail(&vp->rq_node, &dst->rq);
+	vp->vtime = dst->min_vtime + max_t(s64, lag, 0);
+	vp->home = dst->cpu;
+}
+
+/* Queue a ready @vp on its home LP (placing it first if it has none). */
+static void hv_enqueue_locked(struct hv_vp *vp, bool wake_others)
+{
+	struct hv_lp *lp = vp->home >= 0 ? hv_lp_get(vp->home) : NULL;
+	struct hv_vp *cur;
+	u64 budget, period;
+	unsigned int cpu;
+
+	if (!lp || !hv_lp_allowed(vp, lp)) {
+		lp = hv_place_locked(vp);
+		vp->home = lp->cpu;
+	}
+	if (vp->lp >= 0 && vp->lp != lp->cpu) {
+		/* Coming from another LP: keep its lead over that LP's floor. */
+		s64 lag = vp->vtime - hv_lp_get(vp->lp)->min_vtime;
+
+		vp->vtime = lp->min_vtime + max_t(s64, lag, 0);
+	}
+	/* No credit for time not ready: it would be a burst later. */
+	if (vp->vtime < lp->min_vtime)
+		vp->vtime = lp->min_vtime;
+	list_add_tail(&vp->rq_node, &lp->rq);
+	hv_lp_wake(lp);
+
+	period = hv_period_of(ktime_get_ns());
+	cur = READ_ONCE(lp->current_vp);
+	if (cur && hv_vp_class(vp, period, &budget) == HV_CLASS_RESERVED &&
+	    hv_vp_class(cur, period, &budget) != HV_CLASS_RESERVED)
+		hv_lp_preempt(lp);
+	if (!wake_others || !cur)
+		return;
+	/* Its LP is busy: an idle LP it may use can take it. */
+	for_each_online_cpu(cpu) {
+		struct hv_lp *other = hv_lp_get(cpu);
+
+		if (other != lp && READ_ONCE(other->idle) && hv_lp_allowed(vp, other))
+			hv_lp_wake(other);
 	}
 }
 
@@ -93,8 +363,10 @@ void hv_vp_make_ready_locked(struct hv_vp *vp)
 	case HVCORE_STATE_RUNNING:
 		vp->state = HVCORE_VP_READY;
 		vp->ready_since = local_clock();
-		list_add_tail(&vp->rq_node, &hv_runq);
-		hv_wake_dispatchers();
+		/* Ready from now on: this period's shortfall is not a miss. */
+		hv_vp_roll_period(vp, hv_period_of(ktime_get_ns()), false);
+		vp->period_partial = true;
+		hv_enqueue_locked(vp, true);
 		break;
 	case HVCORE_STATE_PAUSED:
 		vp->state = HVCORE_VP_PAUSED;
@@ -107,12 +379,13 @@ void hv_vp_make_ready_locked(struct hv_vp *vp)
 }
 
 /**
- * hv_vps_stop_locked() - take every VP of @p off the run queue
+ * hv_vps_stop_locked() - take every VP of @p off the run queues
  * @p:		the partition, whose state is no longer RUNNING
  * @state:	HVCORE_VP_OFF (stop, crash) or HVCORE_VP_PAUSED (pause)
  *
  * VPs on an LP are left to hv_put(), which reads the partition's state.
- * For PAUSED, each VP remembers the state to return to.
+ * For PAUSED, each VP remembers the state to return to. OFF gives back the
+ * partition's reservation.
  *
  * Context: hv_sched_lock held.
  */
@@ -130,11 +403,55 @@ void hv_vps_stop_locked(struct hv_partition *p, u32 state)
 		vp->paused_state = vp->state;
 		vp->state = state;
 	}
+	if (state == HVCORE_VP_OFF)
+		hv_sched_release_locked(p);
 }
 
-static void hv_kick_ipi(void *unused)
+/**
+ * hv_sched_release_locked() - give back what hv_sched_admit_locked() took
+ * @p: the partition
+ *
+ * Context: hv_sched_lock held.
+ */
+void hv_sched_release_locked(struct hv_partition *p)
 {
-	/* The interrupt itself made the guest exit; nothing else to do. */
+	lockdep_assert_held(&hv_sched_lock);
+	hv_reserved_pct -= p->reserve_held;
+	p->reserve_held = 0;
+}
+
+/**
+ * hv_sched_admit_locked() - take the reservation of @p at @reserve % per VP
+ * @p:		a partition about to run, or running, with @p->lock held
+ * @reserve:	the per-VP reservation it is to hold
+ * @what:	the ioctl, for the message
+ *
+ * Running and paused partitions hold their VPs' reservations; together
+ * they may have (100 - root_reserve) % of each enabled LP.
+ *
+ * Context: hv_sched_lock held.
+ * Return: 0, or -ENOSPC with one line saying why.
+ */
+int hv_sched_admit_locked(struct hv_partition *p, u32 reserve, const char *what)
+{
+	u64 want = (u64)reserve * p->nr_vps;
+	u64 room = (u64)hv_lp_enabled_count() * (100 - root_reserve);
+	u64 others = hv_reserved_pct - p->reserve_held;
+
+	lockdep_assert_held(&hv_sched_lock);
+	if (reserve > 100 - root_reserve) {
+		hv_bad_input("%s: a reservation of %u%% leaves less than the root's %u%% of an LP",
+			     what, reserve, root_reserve);
+		return -ENOSPC;
+	}
+	if (others + want > room) {
+		hv_bad_input("%s: %u VPs x %u%% do not fit: %llu%% of %llu%% already reserved",
+			     what, p->nr_vps, reserve, others, room);
+		return -ENOSPC;
+	}
+	hv_reserved_pct = others + want;
+	p->reserve_held = want;
+	return 0;
 }
 
 /**
@@ -177,35 +494,223 @@ static enum hrtimer_restart hv_slice_end(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-static struct hv_vp *hv_pick(struct hv_lp *lp)
+static enum hrtimer_restart hv_period_start(struct hrtimer *t)
 {
-	struct hv_vp *vp;
+	hv_lp_wake(container_of(t, struct hv_lp, period_timer));
+	return HRTIMER_NORESTART;
+}
+
+/* Total LP time @vp had, in units of its effective weight. */
+static u64 hv_vp_service(const struct hv_vp *vp)
+{
+	return div64_u64(vp->total_ns * 1024, hv_vp_weight(vp) ?: 1);
+}
+
+/*
+ * The loads of @src and @dst differ but no move narrows the gap (three
+ * equal VPs on two LPs): swap the best-served VP of the lighter LP with the
+ * least-served queued VP of the same weight on the heavier one, so that
+ * the lighter LP's extra service rotates among them.
+ */
+static void hv_rotate_locked(struct hv_lp *src, struct hv_lp *dst)
+{
+	struct hv_vp *vp, *in = NULL, *out = READ_ONCE(dst->current_vp);
+
+	if (out && (out->home != dst->cpu || out->state != HVCORE_VP_RUNNING))
+		out = NULL;
+	list_for_each_entry(vp, &dst->rq, rq_node)
+		if (!out || hv_vp_service(vp) > hv_vp_service(out))
+			out = vp;
+	if (!out || !hv_lp_allowed(out, src))
+		return;
+	list_for_each_entry(vp, &src->rq, rq_node)
+		if (hv_vp_weight(vp) == hv_vp_weight(out) && hv_lp_allowed(vp, dst) &&
+		    (!in || hv_vp_service(vp) < hv_vp_service(in)))
+			in = vp;
+	if (!in || hv_vp_service(in) >= hv_vp_service(out))
+		return;
+	hv_move_locked(in, src, dst);
+	if (out->on_lp)
+		out->home = src->cpu;	/* hv_put() queues it there */
+	else
+		hv_move_locked(out, dst, src);
+	hv_lp_wake(dst);
+	hv_lp_wake(src);
+}
+
+/*
+ * Once per period: move queued VPs from the most to the least loaded LP
+ * while a move narrows the gap between them, then rotate what is left of
+ * the gap.
+ */
+static void hv_balance_locked(void)
+{
+	unsigned int cpu, moves;
+
+	for (moves = 0; moves < 16; moves++) {
+		struct hv_lp *src = NULL, *dst = NULL;
+		u64 src_load = 0, dst_load = 0, best_w = 0;
+		struct hv_vp *vp, *best = NULL;
+
+		for_each_online_cpu(cpu) {
+			struct hv_lp *lp = hv_lp_get(cpu);
+			u64 load;
+
+			if (!READ_ONCE(lp->enabled))
+				continue;
+			load = hv_lp_load(lp);
+			if (!src || load > src_load) {
+				src = lp;
+				src_load = load;
+			}
+			if (!dst || load < dst_load) {
+				dst = lp;
+				dst_load = load;
+			}
+		}
+		if (!src || src == dst)
+			return;
+		list_for_each_entry(vp, &src->rq, rq_node) {
+			u64 w = hv_vp_weight(vp);
+
+			if (w < src_load - dst_load && w > best_w && hv_lp_allowed(vp, dst)) {
+				best = vp;
+				best_w = w;
+			}
+		}
+		if (!best) {
+			if (src_load > dst_load)
+				hv_rotate_locked(src, dst);
+			return;
+		}
+		hv_move_locked(best, src, dst);
+		hv_lp_wake(dst);
+	}
+}
+
+/* The VP of @src's queue that @lp should run next, or NULL. */
+static struct hv_vp *hv_best_on(struct hv_lp *src, struct hv_lp *lp, u64 period,
+				u64 *budget, bool *capped)
+{
+	struct hv_vp *vp, *best = NULL;
+	enum hv_class best_cls = HV_CLASS_CAPPED;
+
+	list_for_each_entry(vp, &src->rq, rq_node) {
+		enum hv_class cls;
+		u64 b;
+
+		if (src != lp && !hv_lp_allowed(vp, lp))
+			continue;
+		cls = hv_vp_class(vp, period, &b);
+		if (cls == HV_CLASS_CAPPED) {
+			*capped = true;
+			continue;
+		}
+		if (!best || cls < best_cls || (cls == best_cls && vp->vtime < best->vtime)) {
+			best = vp;
+			best_cls = cls;
+			*budget = b;
+		}
+	}
+	return best;
+}
+
+/* Linux has waited on this LP and VPs had their (100 - root_reserve) %. */
+static bool hv_root_due(struct hv_lp *lp, u64 period)
+{
+	u64 busy = lp->period == period ? lp->period_busy_ns : 0;
+
+	return busy * 100 >= hv_period_ns() * (100 - root_reserve) && !single_task_running();
+}
+
+/*
+ * The next VP for @lp and how long it may run (*@len), or NULL: then the
+ * LP idles until a VP is queued for it, or until the next period when it
+ * held back for capped VPs or for Linux.
+ */
+static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
+{
+	u64 now = ktime_get_ns(), period = hv_period_of(now), budget = U64_MAX;
+	u64 end = (period + 1) * hv_period_ns();
+	struct hv_vp *vp = NULL;
+	bool wait_period = false;
+	unsigned int cpu;
 
 	spin_lock(&hv_sched_lock);
-	vp = list_first_entry_or_null(&hv_runq, struct hv_vp, rq_node);
-	if (vp) {
-		list_del_init(&vp->rq_node);
-		vp->state = HVCORE_VP_RUNNING;
-		vp->on_lp = true;
-		WRITE_ONCE(vp->kick, false);
-		if (vp->lp >= 0 && vp->lp != lp->cpu)
-			vp->migrations++;
-		WRITE_ONCE(vp->lp, lp->cpu);
-		vp->dispatches++;
-		vp->part->nr_running++;
-		WRITE_ONCE(lp->current_vp, vp);
+	if (period > hv_balanced_period) {
+		hv_balanced_period = period;
+		hv_balance_locked();
 	}
+	if (hv_root_due(lp, period)) {
+		wait_period = true;
+		goto idle;
+	}
+	vp = hv_best_on(lp, lp, period, &budget, &wait_period);
+	/* Nothing of its own: take a ready VP from another LP's queue. */
+	for_each_online_cpu(cpu) {
+		struct hv_lp *src = hv_lp_get(cpu);
+
+		if (vp)
+			break;
+		if (src == lp)
+			continue;
+		vp = hv_best_on(src, lp, period, &budget, &wait_period);
+		if (vp)
+			hv_move_locked(vp, src, lp);
+	}
+	if (!vp)
+		goto idle;
+
+	list_del_init(&vp->rq_node);
+	lp->min_vtime = max(lp->min_vtime, vp->vtime);
+	vp->state = HVCORE_VP_RUNNING;
+	vp->on_lp = true;
+	WRITE_ONCE(vp->kick, false);
+	if (vp->lp >= 0 && vp->lp != lp->cpu)
+		vp->migrations++;
+	WRITE_ONCE(vp->lp, lp->cpu);
+	vp->home = lp->cpu;
+	vp->dispatches++;
+	vp->wait_ns += local_clock() - vp->ready_since;
+	vp->part->nr_running++;
+	WRITE_ONCE(lp->current_vp, vp);
 	spin_unlock(&hv_sched_lock);
+
+	*len = min3((u64)slice_us * NSEC_PER_USEC, budget, end - now);
+	*len = max_t(u64, *len, HV_MIN_SLICE_NS);
 	return vp;
+
+idle:
+	WRITE_ONCE(lp->idle, true);
+	spin_unlock(&hv_sched_lock);
+	if (wait_period)
+		hrtimer_start(&lp->period_timer, ns_to_ktime(end), HRTIMER_MODE_ABS_PINNED);
+	return NULL;
+}
+
+/* Charge @ns of LP time, from @start (ktime_get_ns()), to @vp and @lp. */
+static void hv_charge_locked(struct hv_lp *lp, struct hv_vp *vp, u64 start, u64 ns)
+{
+	u64 period = hv_period_of(start);
+
+	hv_vp_roll_period(vp, period, true);
+	vp->period_ns += ns;
+	if (lp->period != period) {
+		lp->period = period;
+		lp->period_busy_ns = 0;
+	}
+	lp->period_busy_ns += ns;
+	vp->vtime += div_u64(ns * 1024 * HVCORE_WEIGHT_DEFAULT, (u32)hv_vp_weight(vp) ?: 1);
 }
 
 /* After a slice: where the VP goes next. */
-static void hv_put(struct hv_lp *lp, struct hv_vp *vp, enum hv_action act)
+static void hv_put(struct hv_lp *lp, struct hv_vp *vp, enum hv_action act, u64 start, u64 ns)
 {
 	struct hv_partition *p = vp->part;
 	bool idle;
 
 	spin_lock(&hv_sched_lock);
+	hv_charge_locked(lp, vp, start, ns);
 	WRITE_ONCE(lp->current_vp, NULL);
 	WRITE_ONCE(vp->kick, false);
 	vp->on_lp = false;
@@ -214,10 +719,16 @@ static void hv_put(struct hv_lp *lp, struct hv_vp *vp, enum hv_action act)
 	} else if (act == HV_BLOCK && (vp->state == HVCORE_VP_HALTED ||
 				       vp->state == HVCORE_VP_WAITING)) {
 		/* Still blocked: nobody made it ready while it was on the LP. */
+		vp->period_partial = true;
 		if (p->state == HVCORE_STATE_PAUSED) {
 			vp->paused_state = vp->state;
 			vp->state = HVCORE_VP_PAUSED;
 		}
+	} else if (p->state == HVCORE_STATE_RUNNING) {
+		/* Back on its own queue; this dispatcher picks next. */
+		vp->state = HVCORE_VP_READY;
+		vp->ready_since = local_clock();
+		hv_enqueue_locked(vp, false);
 	} else {
 		hv_vp_make_ready_locked(vp);
 	}
@@ -232,18 +743,20 @@ static void hv_put(struct hv_lp *lp, struct hv_vp *vp, enum hv_action act)
  * state is loaded (kernel_fpu_begin()); exits that can be handled there
  * loop straight back into the guest, the rest end the inner loop.
  */
-static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp)
+static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp, u64 len, u64 *ran)
 {
 	struct hv_partition *p = vp->part;
 	enum hv_action act = HV_RESUME;
-	u64 start = local_clock(), t0, t1;
+	u64 start, t0, t1;
 
+	*ran = 0;
 	WRITE_ONCE(lp->slice_over, false);
-	hrtimer_start(&lp->slice_timer, ns_to_ktime((u64)slice_us * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_PINNED);
+	hrtimer_start(&lp->slice_timer, ns_to_ktime(len), HRTIMER_MODE_REL_PINNED);
 
 	while (act == HV_RESUME) {
 		kernel_fpu_begin();
+		/* Counted with preemption off: Linux's time here is not the VP's. */
+		start = local_clock();
 		hv_fpu_load(vp);
 		if (hv_arch->load)
 			hv_arch->load(vp, lp);
@@ -275,6 +788,7 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp)
 		if (hv_arch->put)
 			hv_arch->put(vp);
 		hv_fpu_save(vp);
+		*ran += local_clock() - start;
 		kernel_fpu_end();
 
 		if (act == HV_NPF_SLOW) {
@@ -288,27 +802,31 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp)
 		}
 	}
 	hrtimer_cancel(&lp->slice_timer);
-	start = local_clock() - start;
-	vp->total_ns += start;
-	lp->total_ns += start;
+	vp->total_ns += *ran;
+	lp->total_ns += *ran;
 	return act;
 }
 
 static int hv_should_run(unsigned int cpu)
 {
-	return READ_ONCE(hv_lp_get(cpu)->enabled) && !list_empty(&hv_runq);
+	struct hv_lp *lp = hv_lp_get(cpu);
+
+	return READ_ONCE(lp->enabled) && !READ_ONCE(lp->idle);
 }
 
 static void hv_dispatch(unsigned int cpu)
 {
 	struct hv_lp *lp = hv_lp_get(cpu);
-	struct hv_vp *vp = hv_pick(lp);
+	u64 len, start, ran;
 	enum hv_action act;
+	struct hv_vp *vp;
 
+	vp = hv_pick(lp, &len);
 	if (!vp)
 		return;
-	act = hv_run_slice(lp, vp);
-	hv_put(lp, vp, act);
+	start = ktime_get_ns();
+	act = hv_run_slice(lp, vp, len, &ran);
+	hv_put(lp, vp, act, start, ran);
 	cond_resched();
 }
 
@@ -325,10 +843,57 @@ static struct smp_hotplug_thread hv_dispatch_thread = {
  */
 void hv_lp_online(struct hv_lp *lp)
 {
-	struct task_struct *t = per_cpu(hv_dispatcher, lp->cpu);
+	spin_lock(&hv_sched_lock);
+	hv_lp_wake(lp);
+	spin_unlock(&hv_sched_lock);
+}
 
-	if (t && !list_empty(&hv_runq))
-		wake_up_process(t);
+/**
+ * hv_lp_offline() - an LP was given back: its queued VPs go elsewhere
+ * @lp: the LP, no longer enabled
+ *
+ * Context: process context on @lp's CPU (hotplug teardown).
+ */
+void hv_lp_offline(struct hv_lp *lp)
+{
+	struct hv_vp *vp, *tmp;
+
+	hrtimer_cancel(&lp->period_timer);
+	spin_lock(&hv_sched_lock);
+	list_for_each_entry_safe(vp, tmp, &lp->rq, rq_node) {
+		list_del_init(&vp->rq_node);
+		hv_enqueue_locked(vp, false);
+	}
+	spin_unlock(&hv_sched_lock);
+}
+
+/* Busy time of @cpu in the kernel's accounting: tasks and interrupts. */
+static u64 hv_cpu_busy_ns(unsigned int cpu)
+{
+	struct kernel_cpustat kcs;
+
+	kcpustat_cpu_fetch(&kcs, cpu);
+	return kcs.cpustat[CPUTIME_USER] + kcs.cpustat[CPUTIME_NICE] +
+	       kcs.cpustat[CPUTIME_SYSTEM] + kcs.cpustat[CPUTIME_IRQ] +
+	       kcs.cpustat[CPUTIME_SOFTIRQ];
+}
+
+/**
+ * hv_lp_root_ns() - the root partition's run time on an LP
+ * @lp: the LP
+ *
+ * The seeds' "Root VP n, % Total Run Time": what the CPU spent running
+ * Linux (tasks and interrupts) other than hvcore's dispatching of VPs,
+ * since hvcore was loaded. Tick-sampled by the kernel's own accounting.
+ *
+ * Return: nanoseconds.
+ */
+u64 hv_lp_root_ns(struct hv_lp *lp)
+{
+	u64 busy = hv_cpu_busy_ns(lp->cpu) - lp->root_base_ns;
+	u64 vps = READ_ONCE(lp->total_ns);
+
+	return busy > vps ? busy - vps : 0;
 }
 
 /**
@@ -345,13 +910,26 @@ int hv_dispatch_init(void)
 		pr_err("slice_us=%u: must be 1..1000000\n", slice_us);
 		return -EINVAL;
 	}
+	if (period_us < 1000 || period_us > USEC_PER_SEC) {
+		pr_err("period_us=%u: must be 1000..1000000\n", period_us);
+		return -EINVAL;
+	}
+	if (root_reserve > 50) {
+		pr_err("root_reserve=%u: must be 0..50 (%% of each LP)\n", root_reserve);
+		return -EINVAL;
+	}
 	for_each_possible_cpu(cpu) {
 		struct hv_lp *lp = hv_lp_get(cpu);
 
 		lp->asid_gen = 1;
 		lp->asid_next = 1;
+		INIT_LIST_HEAD(&lp->rq);
+		lp->idle = true;
+		lp->root_base_ns = hv_cpu_busy_ns(cpu);
 		hrtimer_init(&lp->slice_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 		lp->slice_timer.function = hv_slice_end;
+		hrtimer_init(&lp->period_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_PINNED);
+		lp->period_timer.function = hv_period_start;
 	}
 	ret = smpboot_register_percpu_thread(&hv_dispatch_thread);
 	if (!ret)
@@ -362,7 +940,11 @@ int hv_dispatch_init(void)
 /** hv_dispatch_exit() - stop the dispatcher threads (no VP may be ready) */
 void hv_dispatch_exit(void)
 {
+	unsigned int cpu;
+
 	if (hv_dispatch_registered)
 		smpboot_unregister_percpu_thread(&hv_dispatch_thread);
 	hv_dispatch_registered = false;
+	for_each_possible_cpu(cpu)
+		hrtimer_cancel(&hv_lp_get(cpu)->period_timer);
 }

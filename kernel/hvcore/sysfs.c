@@ -172,9 +172,32 @@ static ssize_t node_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute node_attr = __ATTR_RO(node);
 
+/* Run time on the LP, ns: VPs dispatched, of which in the guest; the root. */
+static ssize_t total_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(hv_lp_get(hv_dir_cpu(kobj))->total_ns));
+}
+
+static ssize_t guest_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(hv_lp_get(hv_dir_cpu(kobj))->guest_ns));
+}
+
+static ssize_t root_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", hv_lp_root_ns(hv_lp_get(hv_dir_cpu(kobj))));
+}
+
+static struct kobj_attribute total_ns_attr = __ATTR_RO(total_ns);
+static struct kobj_attribute guest_ns_attr = __ATTR_RO(guest_ns);
+static struct kobj_attribute root_ns_attr = __ATTR_RO(root_ns);
+
 static struct attribute *hv_lp_attrs[] = {
 	&enabled_attr.attr,
 	&node_attr.attr,
+	&total_ns_attr.attr,
+	&guest_ns_attr.attr,
+	&root_ns_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hv_lp);
@@ -249,6 +272,7 @@ enum hv_part_field {
 	HV_PF_NAME, HV_PF_STATE, HV_PF_MEMORY_BYTES, HV_PF_MEMORY_PAGES,
 	HV_PF_PAGES_2M, HV_PF_NUMA_NODE, HV_PF_PAGES_OFF_NODE,
 	HV_PF_NPT_MAPPED, HV_PF_NPT_ACCESSED, HV_PF_NPT_DIRTY,
+	HV_PF_WEIGHT, HV_PF_RESERVE, HV_PF_CAP, HV_PF_PLACED_OFF_NODE,
 };
 
 struct hv_part_attr {
@@ -290,6 +314,18 @@ static ssize_t hv_part_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	case HV_PF_NUMA_NODE:
 		n = sysfs_emit(buf, "%d\n", p->numa_node);
 		break;
+	case HV_PF_WEIGHT:
+		n = sysfs_emit(buf, "%u\n", READ_ONCE(p->weight));
+		break;
+	case HV_PF_RESERVE:
+		n = sysfs_emit(buf, "%u\n", READ_ONCE(p->reserve));
+		break;
+	case HV_PF_CAP:
+		n = sysfs_emit(buf, "%u\n", READ_ONCE(p->cap));
+		break;
+	case HV_PF_PLACED_OFF_NODE:
+		n = sysfs_emit(buf, "%llu\n", READ_ONCE(p->placed_off_node));
+		break;
 	default:
 		n = sysfs_emit(buf, "%lu\n", p->mem.off_node);
 		break;
@@ -314,6 +350,10 @@ HV_PART_ATTR(pages_off_node, HV_PF_PAGES_OFF_NODE);
 HV_PART_ATTR(npt_mapped_pages, HV_PF_NPT_MAPPED);
 HV_PART_ATTR(npt_accessed_pages, HV_PF_NPT_ACCESSED);
 HV_PART_ATTR(npt_dirty_pages, HV_PF_NPT_DIRTY);
+HV_PART_ATTR(cpu_weight, HV_PF_WEIGHT);
+HV_PART_ATTR(cpu_reserve, HV_PF_RESERVE);
+HV_PART_ATTR(cpu_cap, HV_PF_CAP);
+HV_PART_ATTR(placed_off_node, HV_PF_PLACED_OFF_NODE);
 
 static struct attribute *hv_part_attrs[] = {
 	&hv_part_name.kattr.attr,
@@ -326,6 +366,10 @@ static struct attribute *hv_part_attrs[] = {
 	&hv_part_npt_mapped_pages.kattr.attr,
 	&hv_part_npt_accessed_pages.kattr.attr,
 	&hv_part_npt_dirty_pages.kattr.attr,
+	&hv_part_cpu_weight.kattr.attr,
+	&hv_part_cpu_reserve.kattr.attr,
+	&hv_part_cpu_cap.kattr.attr,
+	&hv_part_placed_off_node.kattr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hv_part);

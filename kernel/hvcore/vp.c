@@ -72,6 +72,7 @@ int hv_vps_create(struct hv_partition *p, u32 count)
 		vp->part = p;
 		vp->index = i;
 		vp->lp = -1;
+		vp->home = -1;
 		vp->asid_lp = -1;
 		vp->mmio_reg = -1;
 		INIT_LIST_HEAD(&vp->rq_node);
@@ -371,6 +372,9 @@ static long hv_ioctl_vp_info(struct hv_partition *p, void __user *uarg)
 	memcpy(info.exits, vp->exits, sizeof(info.exits));
 	info.hypercalls = READ_ONCE(vp->hypercalls);
 	info.injected = READ_ONCE(vp->injected);
+	info.wait_ns = READ_ONCE(vp->wait_ns);
+	info.home_lp = READ_ONCE(vp->home);
+	info.reserve_missed = READ_ONCE(vp->reserve_missed);
 	return hv_args_out(uarg, &info, sizeof(info), usize);
 }
 

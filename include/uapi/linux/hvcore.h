@@ -398,6 +398,12 @@ enum {
  * @exits:	out: intercepts by HVCORE_EXIT_* kind
  * @hypercalls:	out: hypercalls made
  * @injected:	out: interrupts and exceptions injected
+ * @wait_ns:	out: time ready but not running, summed over @dispatches
+ *		(Documentation/scheduler.rst)
+ * @home_lp:	out: LP whose run queue holds it (-1: not placed yet)
+ * @reserved0:	must be 0 on input
+ * @reserve_missed: out: scheduling periods in which it was ready throughout
+ *		but ran less than its reservation less 0.5 % of the period
  * @reserved:	must be 0 on input
  */
 struct hvcore_vp_info {
@@ -414,7 +420,11 @@ struct hvcore_vp_info {
 	__u64 exits[HVCORE_NR_EXIT_KINDS];
 	__u64 hypercalls;
 	__u64 injected;
-	__u64 reserved[8];
+	__u64 wait_ns;
+	__s32 home_lp;
+	__u32 reserved0;
+	__u64 reserve_missed;
+	__u64 reserved[5];
 };
 
 #define HVCORE_VP_INFO_SIZE_VER0	232
@@ -717,6 +727,39 @@ struct hvcore_attach {
 /* CPUID 0x40000000: EBX, ECX, EDX spell this vendor string */
 #define HVCORE_CPUID_VENDOR	"hvcore Linux"
 
+/**
+ * struct hvcore_policy - HVCORE_SET_POLICY / HVCORE_GET_POLICY: CPU policy
+ * @size:	sizeof(struct hvcore_policy)
+ * @flags:	must be 0
+ * @weight:	share under contention, HVCORE_WEIGHT_MIN..MAX (default
+ *		100): the partition gets weight / (sum of the weights of the
+ *		partitions that want CPU), however many VPs it has
+ * @reserve:	per VP, % of one LP it gets whenever it is ready, 0..100
+ *		(default 0); lent to others while unused. SET refuses with
+ *		-ENOSPC when the reservations of running partitions would
+ *		exceed what the LPs have beyond the root's reservation
+ * @cap:	per VP, % of one LP it never exceeds, 1..100 (default 100:
+ *		no cap); at least @reserve
+ * @reserved:	must be 0
+ *
+ * Any partition state; on a running partition the change applies within
+ * one scheduling period (Documentation/scheduler.rst).
+ */
+struct hvcore_policy {
+	__u32 size;
+	__u32 flags;
+	__u32 weight;
+	__u32 reserve;
+	__u32 cap;
+	__u32 reserved0;
+	__u64 reserved[4];
+};
+
+#define HVCORE_POLICY_SIZE_VER0	56
+#define HVCORE_WEIGHT_MIN	1
+#define HVCORE_WEIGHT_DEFAULT	100
+#define HVCORE_WEIGHT_MAX	10000
+
 #define HVCORE_IOCTL_TYPE	0xB7
 
 /* /dev/hvcore */
@@ -744,5 +787,7 @@ struct hvcore_attach {
 #define HVCORE_INJECT		_IOW(HVCORE_IOCTL_TYPE, 0x4a, struct hvcore_inject)
 #define HVCORE_ATTACH_WORKER	_IOW(HVCORE_IOCTL_TYPE, 0x4b, struct hvcore_attach)
 #define HVCORE_COMPLETE		_IOW(HVCORE_IOCTL_TYPE, 0x4c, struct hvcore_complete)
+#define HVCORE_SET_POLICY	_IOW(HVCORE_IOCTL_TYPE, 0x4d, struct hvcore_policy)
+#define HVCORE_GET_POLICY	_IOWR(HVCORE_IOCTL_TYPE, 0x4e, struct hvcore_policy)
 
 #endif /* _UAPI_LINUX_HVCORE_H */
