@@ -108,10 +108,16 @@ static long long now_ms(void)
 int guest_create(struct guest *g, int dev, const char *name, __u64 mem_bytes,
 		 unsigned int nr_vps)
 {
+	return guest_create_node(g, dev, name, mem_bytes, nr_vps, HVCORE_NODE_ANY);
+}
+
+int guest_create_node(struct guest *g, int dev, const char *name, __u64 mem_bytes,
+		      unsigned int nr_vps, int node)
+{
 	struct hvcore_create c = { .size = sizeof(c) };
 	struct hvcore_select s = { .size = sizeof(s) };
 	struct hvcore_config cfg = { .size = sizeof(cfg), .memory_bytes = mem_bytes,
-				     .numa_node = HVCORE_NODE_ANY, .vp_count = nr_vps };
+				     .numa_node = node, .vp_count = nr_vps };
 	int ret;
 
 	memset(g, 0, sizeof(*g));

@@ -124,6 +124,8 @@ bool guest_can_run(int dev);
 
 int guest_create(struct guest *g, int dev, const char *name, __u64 mem_bytes,
 		 unsigned int nr_vps);
+int guest_create_node(struct guest *g, int dev, const char *name, __u64 mem_bytes,
+		      unsigned int nr_vps, int node);
 void guest_destroy(struct guest *g);
 
 int guest_load(struct guest *g, __u64 gpa, const void *data, size_t len);

@@ -513,7 +513,7 @@ TEST_F_TIMEOUT(vp, migration_under_load, 120)
 			       (unsigned long long)vi.migrations,
 			       (unsigned long long)vi.dispatches, (unsigned long long)before[vp]);
 	}
-	/* Three VPs, one FIFO queue, two LPs: VPs cannot all stay put. */
+	/* Three equal VPs on two LPs take turns on the lighter LP (rotation). */
 	EXPECT_LT(0, migrations);
 
 	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_RESUME, 0));

@@ -18,6 +18,8 @@
 # Scenarios (LABEL: host, CPU model, suite):
 #   svm/K    QEMU TCG EPYC,+svm,+npt, 2 CPUs     full (2 NUMA nodes)
 #   novirt/K QEMU TCG EPYC,-svm, 1 CPU           novirt (refusal without SVM/VMX)
+#   sched/K  QEMU TCG EPYC,+svm,+npt, 2 CPUs,    sched (the VP scheduler's shares)
+#            2 NUMA nodes, -icount shift=4,sleep=off
 #   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full
 #   bench/K  QEMU TCG EPYC,+svm,+npt, 1 CPU,     bench
 #            -icount shift=4,sleep=off
@@ -66,7 +68,7 @@ make -s -C "$top/tools/hvctl"
 make -s -C "$top/selftests/hvcore" KSFT_INC="$cache/linux-src/tools/testing/selftests"
 cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" "$top/selftests/hvcore/partition_test" \
 	"$top/selftests/hvcore/vp_test" "$top/selftests/hvcore/exit_test" \
-	"$top/selftests/hvcore/isolation_test" \
+	"$top/selftests/hvcore/isolation_test" "$top/selftests/hvcore/sched_test" \
 	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$harness/diag.sh" "$out/tools/"
 cp "$top/tools/hvctl/demo/hello.bin" "$out/tools/"
 if [ "$SUITE" = bench ]; then
@@ -175,6 +177,11 @@ elif [ "$HOST" != vmx ]; then
 				--log "$out/novirt-$k.log" --timeout 300 --cpus 1 --cpu EPYC,-svm \
 				--append "hvtest.suite=novirt" || true
 			add_run "novirt/$k" "novirt-$k" novirt
+			"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+				--log "$out/sched-$k.log" --timeout 600 --cpus 2 --numa 2 \
+				--icount "$BENCH_ICOUNT_SHIFT" \
+				--append "hvtest.suite=sched hvtest.expect=$SVM_EXPECT" || true
+			add_run "sched/$k" "sched-$k" sched
 		fi
 	done
 fi

@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VP scheduler (Documentation/scheduler.rst): weights, caps,
+ * reservations and their admission, policy changes on a running
+ * partition, soft affinity, NUMA placement and the root's share.
+ *
+ * Guests are the "spin" program: each VP counts its loop iterations in its
+ * own memory. Every share is measured twice, from hvcore's counters
+ * (VP_INFO total_ns) and from the guests' own progress, and the two must
+ * agree within 1 percentage point. Shares "of the capacity" are taken
+ * against the sum of what all the test's VPs ran, so that the Linux work
+ * of the test host itself does not count.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/hvcore.h>
+
+#include "kselftest_harness.h"
+#include "hvtest.h"
+#include "guest.h"
+
+#define MIB		(1024ULL * 1024)
+#define MAX_PARTS	4
+#define MAX_VPS		(MAX_PARTS * 2)
+#define SYSFS		"/sys/kernel/hvcore"
+#define ROOT_RESERVE	"/sys/module/hvcore/parameters/root_reserve"
+
+FIXTURE(sched) {
+	int dev;
+	unsigned int nr;
+	struct guest g[MAX_PARTS];
+};
+
+FIXTURE_SETUP(sched)
+{
+	ASSERT_EQ(0, hv_reload());
+	self->dev = hvt_dev_open();
+	ASSERT_LE(0, self->dev);
+	if (!guest_can_run(self->dev))
+		SKIP(return, "this host runs no guests yet (START: EOPNOTSUPP)");
+}
+
+FIXTURE_TEARDOWN(sched)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_PARTS; i++)
+		guest_destroy(&self->g[i]);
+	if (self->dev >= 0)
+		close(self->dev);
+	if (mod_loaded("hvcore"))
+		mod_unload("hvcore");
+}
+
+static long nr_lps(int dev)
+{
+	struct hvcore_info i = { .size = sizeof(i) };
+
+	return ioctl(dev, HVCORE_GET_INFO, &i) ? -errno : (long)i.nr_lps;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int get_policy(struct guest *g, struct hvcore_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->size = sizeof(*pol);
+	return ioctl(g->fd, HVCORE_GET_POLICY, pol) ? -errno : 0;
+}
+
+static int set_policy(struct guest *g, __u32 weight, __u32 reserve, __u32 cap)
+{
+	struct hvcore_policy pol = { .size = sizeof(pol), .weight = weight,
+				     .reserve = reserve, .cap = cap };
+
+	return ioctl(g->fd, HVCORE_SET_POLICY, &pol) ? -errno : 0;
+}
+
+/* A node with exactly one CPU, or -1: there, "one LP busy" is a node. */
+static int single_cpu_node(void)
+{
+	char path[96], list[64];
+	int node;
+
+	for (node = 0; node < 8; node++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", node);
+		if (read_str(path, list, sizeof(list)))
+			break;
+		if (!strchr(list, ',') && !strchr(list, '-'))
+			return node;
+	}
+	return -1;
+}
+
+/* A spinning partition with @vps VPs on @node, policy set, started. */
+static int hog(struct guest *g, int dev, const char *name, unsigned int vps, int node,
+	       __u32 weight, __u32 reserve, __u32 cap)
+{
+	int ret = guest_create_node(g, dev, name, 4 * MIB, vps, node);
+
+	if (!ret)
+		ret = guest_load_long(g, GUEST_IMAGE(spin));
+	if (!ret)
+		ret = guest_set_entry_regs(g);
+	if (!ret)
+		ret = set_policy(g, weight, reserve, cap);
+	if (!ret)
+		ret = guest_control(g, HVCORE_CONTROL_START, 0);
+	return ret;
+}
+
+/* What every VP of the test had: LP time (hvcore) and iterations (guest). */
+struct sample {
+	__u64 t;
+	__u64 ns[MAX_VPS];
+	__u64 iters[MAX_VPS];
+	__u64 migrations[MAX_VPS];
+};
+
+static int take(struct _test_data_sched *self, struct sample *s)
+{
+	struct hvcore_vp_info vi;
+	unsigned int i, v, k = 0;
+
+	s->t = now_ns();
+	for (i = 0; i < self->nr; i++) {
+		for (v = 0; v < self->g[i].nr_vps; v++, k++) {
+			if (guest_vp_info(&self->g[i], v, &vi))
+				return -1;
+			s->ns[k] = vi.total_ns;
+			s->migrations[k] = vi.migrations;
+			s->iters[k] = guest_result(&self->g[i], v, 0);
+		}
+	}
+	return k;
+}
+
+/*
+ * Per partition, its share of what all the test's VPs ran between @a and
+ * @b, in %: from hvcore's counters (@hv) and from the guests' iterations
+ * (@gu).
+ */
+static void shares(struct _test_data_sched *self, const struct sample *a,
+		   const struct sample *b, double *hv, double *gu)
+{
+	double ns_all = 0, it_all = 0;
+	unsigned int i, v, k;
+
+	for (k = 0, i = 0; i < self->nr; i++)
+		for (v = 0; v < self->g[i].nr_vps; v++, k++) {
+			ns_all += b->ns[k] - a->ns[k];
+			it_all += b->iters[k] - a->iters[k];
+		}
+	for (k = 0, i = 0; i < self->nr; i++) {
+		hv[i] = 0;
+		gu[i] = 0;
+		for (v = 0; v < self->g[i].nr_vps; v++, k++) {
+			hv[i] += 100.0 * (b->ns[k] - a->ns[k]) / ns_all;
+			gu[i] += 100.0 * (b->iters[k] - a->iters[k]) / it_all;
+		}
+	}
+}
+
+/* Run for @ms, then check each partition's share against @want (%). */
+static void expect_shares(struct __test_metadata *_metadata, struct _test_data_sched *self,
+			  int ms, const double *want)
+{
+	struct sample a, b;
+	double hv[MAX_PARTS], gu[MAX_PARTS];
+	unsigned int i;
+
+	guest_sleep_ms(500);	/* placement settles in the first periods */
+	ASSERT_LT(0, take(self, &a));
+	guest_sleep_ms(ms);
+	ASSERT_LT(0, take(self, &b));
+	shares(self, &a, &b, hv, gu);
+	for (i = 0; i < self->nr; i++) {
+		ksft_print_msg("%s: %.2f%% by the counters, %.2f%% by its progress, want %.2f%%\n",
+			       self->g[i].name, hv[i], gu[i], want[i]);
+		EXPECT_GE(1.0, fabs(hv[i] - want[i])) TH_LOG("%s: %.2f%% not %.2f%%",
+							     self->g[i].name, hv[i], want[i]);
+		EXPECT_GE(1.0, fabs(hv[i] - gu[i])) TH_LOG("%s: counters %.2f%%, progress %.2f%%",
+							   self->g[i].name, hv[i], gu[i]);
+	}
+}
+
+TEST_F(sched, policy_abi)
+{
+	struct hvcore_policy pol = { .size = sizeof(pol) };
+	struct guest *g = &self->g[0];
+	char path[128];
+	int km;
+
+	self->nr = 1;
+	ASSERT_EQ(0, guest_create(g, self->dev, "pol", 2 * MIB, 1));
+	ASSERT_EQ(0, get_policy(g, &pol));
+	EXPECT_EQ(HVCORE_WEIGHT_DEFAULT, pol.weight);
+	EXPECT_EQ(0, pol.reserve);
+	EXPECT_EQ(100, pol.cap);
+
+	km = kmsg_mark();
+	EXPECT_EQ(-EINVAL, set_policy(g, 0, 0, 100));
+	EXPECT_TRUE(kmsg_has(km, "weight 0 is not between 1 and 10000"));
+	EXPECT_EQ(-EINVAL, set_policy(g, 10001, 0, 100));
+	EXPECT_EQ(-EINVAL, set_policy(g, 100, 0, 0));
+	EXPECT_EQ(-EINVAL, set_policy(g, 100, 0, 101));
+	km = kmsg_mark();
+	EXPECT_EQ(-EINVAL, set_policy(g, 100, 50, 40));
+	EXPECT_TRUE(kmsg_has(km, "reserve 50% is above the cap of 40%"));
+	/* GET wants its outputs zero on input, like every hvcore ioctl. */
+	pol.size = sizeof(pol);
+	EXPECT_EQ(-1, ioctl(g->fd, HVCORE_GET_POLICY, &pol));
+	EXPECT_EQ(EINVAL, errno);
+	pol.flags = 1;
+	pol.weight = 100;
+	pol.cap = 100;
+	EXPECT_EQ(-1, ioctl(g->fd, HVCORE_SET_POLICY, &pol));
+	EXPECT_EQ(EINVAL, errno);
+	pol.flags = 0;
+	pol.reserved[3] = 1;
+	EXPECT_EQ(-1, ioctl(g->fd, HVCORE_SET_POLICY, &pol));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* A refused SET changes nothing; an accepted one shows everywhere. */
+	ASSERT_EQ(0, get_policy(g, &pol));
+	EXPECT_EQ(HVCORE_WEIGHT_DEFAULT, pol.weight);
+	EXPECT_EQ(0, set_policy(g, 10000, 25, 75));
+	ASSERT_EQ(0, get_policy(g, &pol));
+	EXPECT_EQ(10000, pol.weight);
+	EXPECT_EQ(25, pol.reserve);
+	EXPECT_EQ(75, pol.cap);
+	EXPECT_EQ(0, set_policy(g, 1, 0, 1));
+	ASSERT_EQ(0, get_policy(g, &pol));
+	EXPECT_EQ(1, pol.weight);
+	snprintf(path, sizeof(path), SYSFS "/partitions/%u/cpu_weight", g->id);
+	EXPECT_EQ(1, read_long(path));
+	snprintf(path, sizeof(path), SYSFS "/partitions/%u/cpu_cap", g->id);
+	EXPECT_EQ(1, read_long(path));
+}
+
+/* The seeds' first example: weights 100/150/250 give 20/30/50 %. */
+TEST_F_TIMEOUT(sched, weights_100_150_250, 120)
+{
+	static const __u32 w[] = { 100, 150, 250 };
+	static const double want[] = { 20, 30, 50 };
+	int node = single_cpu_node();
+	unsigned int i;
+	char name[16];
+
+	/* On one LP when a node has just one; else on all (the same %). */
+	ksft_print_msg("on %s\n", node >= 0 ? "one LP (a one-CPU node)" : "every LP");
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "w%u", w[i]);
+		ASSERT_EQ(0, hog(&self->g[i], self->dev, name, 1,
+				 node >= 0 ? node : HVCORE_NODE_ANY, w[i], 0, 100));
+		self->nr++;
+	}
+	expect_shares(_metadata, self, 3000, want);
+}
+
+/* The seeds' Table 3: production 2 x 200, test 2 x 50, two VPs each. */
+TEST_F_TIMEOUT(sched, table3_production_test, 120)
+{
+	static const __u32 w[] = { 200, 200, 50, 50 };
+	static const double want[] = { 40, 40, 10, 10 };
+	static const char *const names[] = { "prod1", "prod2", "test1", "test2" };
+	unsigned int i;
+
+	if (nr_lps(self->dev) != 2)
+		SKIP(return, "the seeds' example has two LPs");
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, hog(&self->g[i], self->dev, names[i], 2, HVCORE_NODE_ANY,
+				 w[i], 0, 100));
+		self->nr++;
+	}
+	expect_shares(_metadata, self, 4000, want);
+}
+
+/* Cap 30 % on an otherwise idle machine: at most 30.5 % of one LP. */
+TEST_F_TIMEOUT(sched, cap_on_idle_machine, 120)
+{
+	struct guest *g = &self->g[0];
+	struct sample a, b, c;
+	double rate, hv, gu;
+
+	self->nr = 1;
+	ASSERT_EQ(0, hog(g, self->dev, "cap30", 1, HVCORE_NODE_ANY, 100, 0, 100));
+	/* Uncapped first: iterations per ns of LP time, the guest's own pace. */
+	guest_sleep_ms(300);
+	ASSERT_EQ(1, take(self, &a));
+	guest_sleep_ms(1000);
+	ASSERT_EQ(1, take(self, &b));
+	ASSERT_LT(0, b.ns[0] - a.ns[0]);
+	rate = (double)(b.iters[0] - a.iters[0]) / (b.ns[0] - a.ns[0]);
+	hv = 100.0 * (b.ns[0] - a.ns[0]) / (b.t - a.t);
+	ksft_print_msg("uncapped: %.2f%% of an LP\n", hv);
+	EXPECT_LT(60, hv) TH_LOG("an uncapped VP on an idle machine ran %.2f%%", hv);
+
+	ASSERT_EQ(0, set_policy(g, 100, 0, 30));
+	guest_sleep_ms(300);	/* more than one period */
+	ASSERT_EQ(1, take(self, &b));
+	guest_sleep_ms(3000);
+	ASSERT_EQ(1, take(self, &c));
+	hv = 100.0 * (c.ns[0] - b.ns[0]) / (c.t - b.t);
+	gu = 100.0 * (c.iters[0] - b.iters[0]) / rate / (c.t - b.t);
+	ksft_print_msg("cap 30%%: %.2f%% by hvcore's counters, %.2f%% by its own progress\n",
+		       hv, gu);
+	EXPECT_GE(30.5, hv);
+	EXPECT_LE(29.0, hv) TH_LOG("the cap took more than it should: %.2f%%", hv);
+	EXPECT_GE(1.0, fabs(hv - gu));
+}
+
+/*
+ * Reservation 40 % for one VP against three hogs of weight 10000, on one
+ * LP where a node has one. hvcore checks every period itself
+ * (reserve_missed: periods it was ready throughout and had less than
+ * 39.5 %); the test checks the whole run from the counters and from the
+ * guest's progress, and prints each second.
+ */
+TEST_F_TIMEOUT(sched, reservation_against_hogs, 120)
+{
+	int node = single_cpu_node();
+	struct hvcore_vp_info vi;
+	struct sample s[5];
+	double hv, gu, rate_hog;
+	__u64 missed;
+	unsigned int i;
+
+	if (node < 0)
+		node = HVCORE_NODE_ANY;
+	ASSERT_EQ(0, hog(&self->g[0], self->dev, "res40", 1, node, 100, 40, 100));
+	self->nr = 1;
+	for (i = 1; i < 4; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "hog%u", i);
+		ASSERT_EQ(0, hog(&self->g[i], self->dev, name, 1, node, 10000, 0, 100));
+		self->nr++;
+	}
+	guest_sleep_ms(300);
+	ASSERT_EQ(0, guest_vp_info(&self->g[0], 0, &vi));
+	for (i = 0; i < 5; i++) {
+		ASSERT_LT(0, take(self, &s[i]));
+		if (i)
+			ksft_print_msg("second %u: reserved VP %.2f%% of an LP\n", i,
+				       100.0 * (s[i].ns[0] - s[i - 1].ns[0]) /
+				       (s[i].t - s[i - 1].t));
+		if (i < 4)
+			guest_sleep_ms(1000);
+	}
+	hv = 100.0 * (s[4].ns[0] - s[0].ns[0]) / (s[4].t - s[0].t);
+	/* Its progress, at the pace of a hog: they share the same LPs. */
+	rate_hog = (double)(s[4].iters[1] - s[0].iters[1]) / (s[4].ns[1] - s[0].ns[1]);
+	gu = 100.0 * (s[4].iters[0] - s[0].iters[0]) / rate_hog / (s[4].t - s[0].t);
+	ksft_print_msg("4 s: %.2f%% by hvcore's counters, %.2f%% by its own progress\n", hv, gu);
+	EXPECT_LE(39.5, hv);
+	EXPECT_GE(1.0, fabs(hv - gu));
+	/* Its weight is 1 % of a hog's: beyond the reservation it gets little. */
+	EXPECT_GE(45.0, hv);
+	missed = vi.reserve_missed;
+	ASSERT_EQ(0, guest_vp_info(&self->g[0], 0, &vi));
+	missed = vi.reserve_missed - missed;
+	ksft_print_msg("periods with less than 39.5%%: %llu\n", (unsigned long long)missed);
+	EXPECT_EQ(0, missed);
+}
+
+/* Admission: running partitions' reservations fit in what the LPs have. */
+TEST_F_TIMEOUT(sched, reservation_admission, 120)
+{
+	long lps = nr_lps(self->dev), root = read_long(ROOT_RESERVE);
+	long room = lps * (100 - root), per_vp;
+	struct hvcore_policy pol = { .size = sizeof(pol) };
+	struct hvcore_partition_info pi;
+	int km;
+
+	ASSERT_LT(0, lps);
+	ASSERT_LE(0, root);
+	/* Partition 0 takes all but 10 % of the room. */
+	per_vp = (room - 10) / lps;
+	ASSERT_EQ(0, hog(&self->g[0], self->dev, "big", lps, HVCORE_NODE_ANY, 100, per_vp, 100));
+	self->nr = 1;
+	ASSERT_EQ(0, guest_create(&self->g[1], self->dev, "small", 4 * MIB, 1));
+	self->nr = 2;
+	ASSERT_EQ(0, guest_load_long(&self->g[1], GUEST_IMAGE(spin)));
+	ASSERT_EQ(0, guest_set_entry_regs(&self->g[1]));
+	ASSERT_EQ(0, set_policy(&self->g[1], 100, room - lps * per_vp + 1, 100));
+	km = kmsg_mark();
+	EXPECT_EQ(-ENOSPC, guest_control(&self->g[1], HVCORE_CONTROL_START, 0));
+	EXPECT_TRUE(kmsg_has(km, "do not fit"));
+	ASSERT_EQ(0, guest_info(&self->g[1], &pi));
+	EXPECT_EQ(HVCORE_STATE_OFF, pi.state);
+	/* What is left fits exactly. */
+	ASSERT_EQ(0, set_policy(&self->g[1], 100, room - lps * per_vp, 100));
+	EXPECT_EQ(0, guest_control(&self->g[1], HVCORE_CONTROL_START, 0));
+	/* A running partition cannot grow past the room; its policy stays. */
+	EXPECT_EQ(-ENOSPC, set_policy(&self->g[0], 100, per_vp + 1, 100));
+	ASSERT_EQ(0, get_policy(&self->g[0], &pol));
+	EXPECT_EQ(per_vp, pol.reserve);
+	/* One VP cannot reserve what the root keeps. */
+	km = kmsg_mark();
+	EXPECT_EQ(-ENOSPC, set_policy(&self->g[1], 100, 100 - root + 1, 100));
+	EXPECT_TRUE(kmsg_has(km, "leaves less than the root's"));
+	/* Stopping gives the reservation back. */
+	ASSERT_EQ(0, guest_control(&self->g[0], HVCORE_CONTROL_STOP, 0));
+	EXPECT_EQ(0, set_policy(&self->g[1], 100, room - lps * per_vp + 10, 100));
+}
+
+/* A weight change on a running partition applies within a period. */
+TEST_F_TIMEOUT(sched, weight_change_while_running, 120)
+{
+	static const double even[] = { 50, 50 }, skewed[] = { 75, 25 };
+	long lps = nr_lps(self->dev);
+
+	ASSERT_LT(0, lps);
+	/* As many VPs as LPs each: they contend on every LP. */
+	ASSERT_EQ(0, hog(&self->g[0], self->dev, "a", lps, HVCORE_NODE_ANY, 100, 0, 100));
+	ASSERT_EQ(0, hog(&self->g[1], self->dev, "b", lps, HVCORE_NODE_ANY, 100, 0, 100));
+	self->nr = 2;
+	expect_shares(_metadata, self, 2000, even);
+	ASSERT_EQ(0, set_policy(&self->g[0], 300, 0, 100));
+	expect_shares(_metadata, self, 2000, skewed);
+}
+
+/* Soft affinity: as many CPU-bound VPs as LPs stay where they are. */
+TEST_F_TIMEOUT(sched, affinity_no_migrations, 120)
+{
+	long lps = nr_lps(self->dev), i;
+	struct sample a, b;
+	int n;
+
+	ASSERT_LT(0, lps);
+	ASSERT_GE(MAX_PARTS, lps);
+	for (i = 0; i < lps; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "aff%ld", i);
+		ASSERT_EQ(0, hog(&self->g[i], self->dev, name, 1, HVCORE_NODE_ANY, 100, 0, 100));
+		self->nr++;
+	}
+	guest_sleep_ms(500);
+	n = take(self, &a);
+	ASSERT_EQ(lps, n);
+	guest_sleep_ms(3000);
+	ASSERT_EQ(n, take(self, &b));
+	for (i = 0; i < n; i++) {
+		ksft_print_msg("vp of aff%ld: %llu migrations in 3 s, %.1f%% of an LP\n", i,
+			       (unsigned long long)(b.migrations[i] - a.migrations[i]),
+			       100.0 * (b.ns[i] - a.ns[i]) / (b.t - a.t));
+		EXPECT_GE(1, b.migrations[i] - a.migrations[i]);
+	}
+}
+
+/* NUMA: a partition with a home node runs its VPs on that node's LPs. */
+TEST_F_TIMEOUT(sched, numa_home_node, 120)
+{
+	struct hvcore_partition_info pi;
+	struct hvcore_vp_info vi;
+	char path[128];
+	int node, round, v;
+
+	if (access("/sys/devices/system/node/node1", F_OK))
+		SKIP(return, "needs two NUMA nodes");
+	for (node = 0; node < 2; node++) {
+		struct guest *g = &self->g[node];
+		char name[16];
+
+		snprintf(name, sizeof(name), "node%d", node);
+		ASSERT_EQ(0, hog(g, self->dev, name, 2, node, 100, 0, 100));
+		self->nr++;
+	}
+	for (round = 0; round < 20; round++) {
+		guest_sleep_ms(100);
+		for (node = 0; node < 2; node++)
+			for (v = 0; v < 2; v++) {
+				ASSERT_EQ(0, guest_vp_info(&self->g[node], v, &vi));
+				if (vi.lp < 0)
+					continue;
+				snprintf(path, sizeof(path), SYSFS "/lp/lp%d/node", vi.lp);
+				EXPECT_EQ(node, read_long(path))
+					TH_LOG("VP %d of node%d's partition ran on LP %d", v, node,
+					       vi.lp);
+			}
+	}
+	for (node = 0; node < 2; node++) {
+		ASSERT_EQ(0, guest_info(&self->g[node], &pi));
+		EXPECT_EQ(0, pi.pages_off_node);
+		snprintf(path, sizeof(path), SYSFS "/partitions/%u/placed_off_node",
+			 self->g[node].id);
+		EXPECT_EQ(0, read_long(path));
+		for (v = 0; v < 2; v++) {
+			ASSERT_EQ(0, guest_vp_info(&self->g[node], v, &vi));
+			EXPECT_LT(0, vi.dispatches);
+		}
+	}
+}
+
+static __u64 task_cpu_ns(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return 0;
+	return (ut + st) * (1000000000ULL / sysconf(_SC_CLK_TCK));
+}
+
+/* A CPU-bound host process next to CPU-bound guests keeps the root's share. */
+TEST_F_TIMEOUT(sched, root_keeps_its_share, 120)
+{
+	long lps = nr_lps(self->dev), root = read_long(ROOT_RESERVE);
+	__u64 t0, t1, c0, c1, r0, r1;
+	double share, root_share;
+	cpu_set_t set;
+	pid_t pid;
+
+	ASSERT_LT(0, lps);
+	ASSERT_LE(0, root);
+	/* Two VPs per LP, all CPU-bound. */
+	ASSERT_EQ(0, hog(&self->g[0], self->dev, "busy", 2 * lps, HVCORE_NODE_ANY, 10000, 0, 100));
+	self->nr = 1;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+		for (;;)
+			;
+	}
+	guest_sleep_ms(500);
+	t0 = now_ns();
+	c0 = task_cpu_ns(pid);
+	r0 = read_long(SYSFS "/lp/lp0/root_ns");
+	guest_sleep_ms(3000);
+	t1 = now_ns();
+	c1 = task_cpu_ns(pid);
+	r1 = read_long(SYSFS "/lp/lp0/root_ns");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	share = 100.0 * (c1 - c0) / (t1 - t0);
+	root_share = 100.0 * (r1 - r0) / (t1 - t0);
+	ksft_print_msg("host process on CPU 0: %.1f%%, LP 0 root time %.1f%% (reserve %ld%%)\n",
+		       share, root_share, root);
+	EXPECT_LE((double)root, share);
+	/* The root's counter covers the process (and the test's own work). */
+	EXPECT_LE(share - 2.0, root_share);
+	EXPECT_GE(100.0, root_share);
+}
+
+TEST_HARNESS_MAIN
