@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A partition's CPU policy: weight, per-VP reservation and cap
- * (struct hvcore_policy). sched.c applies it; this file checks and stores
- * it, and admits reservations against what the LPs can give.
+ * (struct hvcore_policy). This file checks and stores it; sched.c applies
+ * it and admits reservations against what the LPs can give.
  */
 #define pr_fmt(fmt) "hvcore: " fmt
 
