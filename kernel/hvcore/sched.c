@@ -69,7 +69,8 @@
  * every period when it has work there. The dispatcher already yields when
  * the Linux scheduler asks; on top of that, an LP whose VPs ran more than
  * (100 - root_reserve) % of the period while other Linux tasks wait there
- * (!single_task_running()) stops dispatching until the period ends.
+ * (!single_task_running()) stops dispatching, and looks again every
+ * millisecond whether they still do.
  * Reservations are admitted against the same figure: the per-VP
  * reservations of running partitions may add up to at most
  * (100 - root_reserve) % of each enabled LP (-ENOSPC otherwise).
@@ -106,6 +107,8 @@ MODULE_PARM_DESC(root_reserve, "% of every LP kept for Linux when it has work (d
 
 /* Shorter slices cost more in exits than they give in precision. */
 #define HV_MIN_SLICE_NS	(20 * NSEC_PER_USEC)
+/* How often an LP that held back for Linux looks whether Linux is done. */
+#define HV_ROOT_RECHECK_NS	NSEC_PER_MSEC
 
 /**
  * hv_slice_us() - the VP time slice
@@ -631,7 +634,7 @@ static bool hv_root_due(struct hv_lp *lp, u64 period)
 static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 {
 	u64 now = ktime_get_ns(), period = hv_period_of(now), budget = U64_MAX;
-	u64 end = (period + 1) * hv_period_ns();
+	u64 end = (period + 1) * hv_period_ns(), wake = end;
 	struct hv_vp *vp = NULL;
 	bool wait_period = false;
 	unsigned int cpu;
@@ -642,6 +645,12 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 		hv_balance_locked();
 	}
 	if (hv_root_due(lp, period)) {
+		/*
+		 * Linux's turn. Look again soon rather than at the period's
+		 * end: once its tasks are done the LP would idle while VPs
+		 * are ready.
+		 */
+		wake = min(end, now + HV_ROOT_RECHECK_NS);
 		wait_period = true;
 		goto idle;
 	}
@@ -684,7 +693,7 @@ idle:
 	WRITE_ONCE(lp->idle, true);
 	spin_unlock(&hv_sched_lock);
 	if (wait_period)
-		hrtimer_start(&lp->period_timer, ns_to_ktime(end), HRTIMER_MODE_ABS_PINNED);
+		hrtimer_start(&lp->period_timer, ns_to_ktime(wake), HRTIMER_MODE_ABS_PINNED);
 	return NULL;
 }
 
