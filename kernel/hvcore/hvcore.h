@@ -213,6 +213,8 @@ enum { HV_MSG_IDLE, HV_MSG_QUEUED, HV_MSG_READ };
  * @period_partial: it was not ready for the whole of @period
  * @reserve_missed: periods it was ready throughout but ran less than its
  *		reservation (less 0.5 % of the period)
+ * @boost:	woken by an interrupt with I/O boost on: runs next, hv_sched_lock
+ * @wait_hist:	@wait_ns per dispatch, log2 buckets (HVCORE_VP_INFO)
  */
 struct hv_vp {
 	struct hv_partition *part;
@@ -261,6 +263,8 @@ struct hv_vp {
 	u64 wait_ns;
 	bool period_partial;
 	u64 reserve_missed;
+	bool boost;
+	u64 wait_hist[HVCORE_WAIT_HIST_BUCKETS];
 };
 
 /**
@@ -418,6 +422,7 @@ struct poll_table_struct;
  * @weight:	CPU weight 1..10000 (struct hvcore_policy), hv_sched_lock
  * @reserve:	per VP, % of one LP guaranteed while ready, hv_sched_lock
  * @cap:	per VP, % of one LP never exceeded (100: none), hv_sched_lock
+ * @policy_flags: HVCORE_POLICY_*, hv_sched_lock
  * @placed_off_node: VP placements on an LP outside @numa_node
  * @reserve_held: % of an LP its VPs' reservations hold while it runs
  */
@@ -457,6 +462,7 @@ struct hv_partition {
 	u32 weight;
 	u32 reserve;
 	u32 cap;
+	u32 policy_flags;
 	u64 placed_off_node;
 	u64 reserve_held;
 };
@@ -509,6 +515,7 @@ unsigned int hv_slice_us(void);
 void hv_dispatch_exit(void);
 void hv_lp_online(struct hv_lp *lp);
 void hv_vp_make_ready_locked(struct hv_vp *vp);
+void hv_vp_wake_locked(struct hv_vp *vp, bool irq);
 void hv_vp_kick(struct hv_vp *vp);
 void hv_vps_stop_locked(struct hv_partition *p, u32 state);
 void hv_partition_wait_idle(struct hv_partition *p);

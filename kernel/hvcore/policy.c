@@ -37,7 +37,7 @@ static long hv_policy_set(struct hv_partition *p, void __user *uarg)
 
 	ret = hv_args_in(&pol, sizeof(pol), uarg, HVCORE_POLICY_SIZE_VER0, "SET_POLICY", &usize);
 	if (!ret)
-		ret = hv_args_check("SET_POLICY", pol.flags, 0, &pol.reserved0,
+		ret = hv_args_check("SET_POLICY", pol.flags, HVCORE_POLICY_IO_BOOST, &pol.reserved0,
 				    sizeof(pol) - offsetof(struct hvcore_policy, reserved0));
 	if (!ret)
 		ret = hv_policy_check(&pol);
@@ -54,6 +54,7 @@ static long hv_policy_set(struct hv_partition *p, void __user *uarg)
 		p->weight = pol.weight;
 		p->reserve = pol.reserve;
 		p->cap = pol.cap;
+		p->policy_flags = pol.flags;
 		/* The current period is judged by neither the old nor the new reserve. */
 		for (i = 0; i < p->nr_vps; i++)
 			p->vps[i]->period_partial = true;
@@ -78,6 +79,7 @@ static long hv_policy_get(struct hv_partition *p, void __user *uarg)
 	pol.weight = p->weight;
 	pol.reserve = p->reserve;
 	pol.cap = p->cap;
+	pol.flags = p->policy_flags;
 	spin_unlock(&hv_sched_lock);
 	return hv_args_out(uarg, &pol, sizeof(pol), usize);
 }

@@ -44,6 +44,13 @@
  *     virtual time too, so "reservations first, weights share the rest".
  *  4. Lending: reservation is a priority, not set-aside time. A reserved VP
  *     that is not ready leaves its LP to the others at once.
+ *  5. I/O boost (HVCORE_POLICY_IO_BOOST, off by default): a VP woken from
+ *     HLT by an injected interrupt goes between 2 and 3 (class BOOSTED)
+ *     for one dispatch, and preempts a normal VP running on its LP, so
+ *     its wake-to-run time is an IPI and a world switch, not the rest of
+ *     another VP's slice. Its run time is charged to its virtual time as
+ *     usual, and a VP already a slice of its own run time ahead of the
+ *     queue's floor gets no boost: boost moves time, it does not add any.
  *  Each slice is at most slice_us, and no longer than the VP's remaining
  *  cap or reservation budget.
  *
@@ -57,9 +64,11 @@
  * takes a ready VP from another queue (work conservation). With the seeds'
  * Table 3 (weights 200, 200, 50, 50, two VPs each, two LPs) every LP ends
  * up with 100 + 100 + 25 + 25 and each VP gets exactly its share without
- * moving again. A known limit: when the effective weights cannot be split
- * evenly between LPs (three equal VPs on two LPs), the VPs do not rotate,
- * so one keeps an LP to itself.
+ * moving again. When the effective weights cannot be split evenly between
+ * LPs (three equal VPs on two LPs), the balancer swaps the best-served VP
+ * of the lighter LP with the least-served one of the heavier LP once per
+ * period (hv_rotate_locked()), so the extra service rotates among them at
+ * the cost of a migration per period.
  *
  * NUMA: a partition with a home node (HVCORE_CONFIGURE numa_node) runs only
  * on that node's LPs while the node has one enabled; otherwise anywhere,
@@ -137,7 +146,8 @@ static u64 hv_balanced_period;
 /* Sum over running and paused partitions of VPs x reserve, in %. */
 static u64 hv_reserved_pct;
 
-enum hv_class { HV_CLASS_RESERVED, HV_CLASS_NORMAL, HV_CLASS_CAPPED };
+/* In the order an LP serves them. */
+enum hv_class { HV_CLASS_RESERVED, HV_CLASS_BOOSTED, HV_CLASS_NORMAL, HV_CLASS_CAPPED };
 
 static u64 hv_period_of(u64 now)
 {
@@ -208,7 +218,7 @@ static enum hv_class hv_vp_class(const struct hv_vp *vp, u64 period, u64 *budget
 		*budget = min(*budget, res - used);
 		return HV_CLASS_RESERVED;
 	}
-	return HV_CLASS_NORMAL;
+	return vp->boost ? HV_CLASS_BOOSTED : HV_CLASS_NORMAL;
 }
 
 static bool hv_node_has_lp(int node)
@@ -329,13 +339,22 @@ static void hv_enqueue_locked(struct hv_vp *vp, bool wake_others)
 	/* No credit for time not ready: it would be a burst later. */
 	if (vp->vtime < lp->min_vtime)
 		vp->vtime = lp->min_vtime;
+	/*
+	 * I/O boost jumps the queue only for a VP that is not already a
+	 * slice of its own run time ahead of the others: a guest flooded
+	 * with interrupts cannot use it to take more than its share.
+	 */
+	if (vp->boost && vp->vtime - lp->min_vtime >
+	    div64_u64((u64)slice_us * NSEC_PER_USEC * 1024 * HVCORE_WEIGHT_DEFAULT,
+		      hv_vp_weight(vp) ?: 1))
+		vp->boost = false;
 	list_add_tail(&vp->rq_node, &lp->rq);
 	hv_lp_wake(lp);
 
 	period = hv_period_of(ktime_get_ns());
 	cur = READ_ONCE(lp->current_vp);
-	if (cur && hv_vp_class(vp, period, &budget) == HV_CLASS_RESERVED &&
-	    hv_vp_class(cur, period, &budget) != HV_CLASS_RESERVED)
+	/* A reserved or boosted VP does not wait for the slice to end. */
+	if (cur && hv_vp_class(vp, period, &budget) < hv_vp_class(cur, period, &budget))
 		hv_lp_preempt(lp);
 	if (!wake_others || !cur)
 		return;
@@ -379,6 +398,20 @@ void hv_vp_make_ready_locked(struct hv_vp *vp)
 		vp->state = HVCORE_VP_OFF;
 		break;
 	}
+}
+
+/**
+ * hv_vp_wake_locked() - an injected event ends a VP's HLT
+ * @vp:		the VP, HALTED
+ * @irq:	an interrupt or NMI (I/O boost applies), not an exception
+ *
+ * Context: hv_sched_lock held.
+ */
+void hv_vp_wake_locked(struct hv_vp *vp, bool irq)
+{
+	lockdep_assert_held(&hv_sched_lock);
+	vp->boost = irq && (vp->part->policy_flags & HVCORE_POLICY_IO_BOOST);
+	hv_vp_make_ready_locked(vp);
 }
 
 /**
@@ -618,6 +651,12 @@ static struct hv_vp *hv_best_on(struct hv_lp *src, struct hv_lp *lp, u64 period,
 	return best;
 }
 
+/* HVCORE_VP_INFO wait_hist: bucket k holds waits of 2^k..2^(k+1)-1 ns. */
+static unsigned int hv_wait_bucket(u64 ns)
+{
+	return ns ? min_t(unsigned int, ilog2(ns), HVCORE_WAIT_HIST_BUCKETS - 1) : 0;
+}
+
 /* Linux has waited on this LP and VPs had their (100 - root_reserve) %. */
 static bool hv_root_due(struct hv_lp *lp, u64 period)
 {
@@ -634,7 +673,7 @@ static bool hv_root_due(struct hv_lp *lp, u64 period)
 static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 {
 	u64 now = ktime_get_ns(), period = hv_period_of(now), budget = U64_MAX;
-	u64 end = (period + 1) * hv_period_ns(), wake = end;
+	u64 end = (period + 1) * hv_period_ns(), wake = end, wait;
 	struct hv_vp *vp = NULL;
 	bool wait_period = false;
 	unsigned int cpu;
@@ -680,7 +719,10 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 	WRITE_ONCE(vp->lp, lp->cpu);
 	vp->home = lp->cpu;
 	vp->dispatches++;
-	vp->wait_ns += local_clock() - vp->ready_since;
+	vp->boost = false;
+	wait = local_clock() - vp->ready_since;
+	vp->wait_ns += wait;
+	vp->wait_hist[hv_wait_bucket(wait)]++;
 	vp->part->nr_running++;
 	WRITE_ONCE(lp->current_vp, vp);
 	spin_unlock(&hv_sched_lock);

@@ -272,7 +272,7 @@ enum hv_part_field {
 	HV_PF_NAME, HV_PF_STATE, HV_PF_MEMORY_BYTES, HV_PF_MEMORY_PAGES,
 	HV_PF_PAGES_2M, HV_PF_NUMA_NODE, HV_PF_PAGES_OFF_NODE,
 	HV_PF_NPT_MAPPED, HV_PF_NPT_ACCESSED, HV_PF_NPT_DIRTY,
-	HV_PF_WEIGHT, HV_PF_RESERVE, HV_PF_CAP, HV_PF_PLACED_OFF_NODE,
+	HV_PF_WEIGHT, HV_PF_RESERVE, HV_PF_CAP, HV_PF_IO_BOOST, HV_PF_PLACED_OFF_NODE,
 };
 
 struct hv_part_attr {
@@ -323,6 +323,10 @@ static ssize_t hv_part_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	case HV_PF_CAP:
 		n = sysfs_emit(buf, "%u\n", READ_ONCE(p->cap));
 		break;
+	case HV_PF_IO_BOOST:
+		n = sysfs_emit(buf, "%u\n",
+			       !!(READ_ONCE(p->policy_flags) & HVCORE_POLICY_IO_BOOST));
+		break;
 	case HV_PF_PLACED_OFF_NODE:
 		n = sysfs_emit(buf, "%llu\n", READ_ONCE(p->placed_off_node));
 		break;
@@ -353,6 +357,7 @@ HV_PART_ATTR(npt_dirty_pages, HV_PF_NPT_DIRTY);
 HV_PART_ATTR(cpu_weight, HV_PF_WEIGHT);
 HV_PART_ATTR(cpu_reserve, HV_PF_RESERVE);
 HV_PART_ATTR(cpu_cap, HV_PF_CAP);
+HV_PART_ATTR(cpu_io_boost, HV_PF_IO_BOOST);
 HV_PART_ATTR(placed_off_node, HV_PF_PLACED_OFF_NODE);
 
 static struct attribute *hv_part_attrs[] = {
@@ -369,6 +374,7 @@ static struct attribute *hv_part_attrs[] = {
 	&hv_part_cpu_weight.kattr.attr,
 	&hv_part_cpu_reserve.kattr.attr,
 	&hv_part_cpu_cap.kattr.attr,
+	&hv_part_cpu_io_boost.kattr.attr,
 	&hv_part_placed_off_node.kattr.attr,
 	NULL,
 };

@@ -375,6 +375,7 @@ static long hv_ioctl_vp_info(struct hv_partition *p, void __user *uarg)
 	info.wait_ns = READ_ONCE(vp->wait_ns);
 	info.home_lp = READ_ONCE(vp->home);
 	info.reserve_missed = READ_ONCE(vp->reserve_missed);
+	memcpy(info.wait_hist, vp->wait_hist, sizeof(info.wait_hist));
 	return hv_args_out(uarg, &info, sizeof(info), usize);
 }
 
@@ -443,7 +444,7 @@ static long hv_ioctl_inject(struct hv_partition *p, void __user *uarg)
 						   in.error_code);
 		}
 		if (vp->state == HVCORE_VP_HALTED)
-			hv_vp_make_ready_locked(vp);
+			hv_vp_wake_locked(vp, in.type != HVCORE_INJECT_EXCEPTION);
 		else if (vp->state == HVCORE_VP_PAUSED && vp->paused_state == HVCORE_VP_HALTED)
 			vp->paused_state = HVCORE_VP_READY;
 		kick = vp->on_lp;

@@ -383,6 +383,9 @@ enum {
 	HVCORE_EXIT_EXCEPTION, HVCORE_EXIT_OTHER, HVCORE_NR_EXIT_KINDS
 };
 
+/* struct hvcore_vp_info.wait_hist: log2 buckets of ns */
+#define HVCORE_WAIT_HIST_BUCKETS	32
+
 /**
  * struct hvcore_vp_info - HVCORE_VP_INFO: one VP's state and counters
  * @size:	sizeof(struct hvcore_vp_info)
@@ -405,6 +408,9 @@ enum {
  * @reserve_missed: out: scheduling periods in which it was ready throughout
  *		but ran less than its reservation less 0.5 % of the period
  * @reserved:	must be 0 on input
+ * @wait_hist:	out: @dispatches by the wait before each: bucket k counts
+ *		waits of 2^k to 2^(k+1) - 1 ns; bucket 0 also counts waits of
+ *		0 ns, the last bucket every longer wait (since size VER1)
  */
 struct hvcore_vp_info {
 	__u32 size;
@@ -425,9 +431,11 @@ struct hvcore_vp_info {
 	__u32 reserved0;
 	__u64 reserve_missed;
 	__u64 reserved[5];
+	__u64 wait_hist[HVCORE_WAIT_HIST_BUCKETS];
 };
 
 #define HVCORE_VP_INFO_SIZE_VER0	232
+#define HVCORE_VP_INFO_SIZE_VER1	488	/* + wait_hist */
 
 /* Run control: struct hvcore_control.op */
 #define HVCORE_CONTROL_START	1	/* off -> running; VPs enter at their registers */
@@ -730,7 +738,7 @@ struct hvcore_attach {
 /**
  * struct hvcore_policy - HVCORE_SET_POLICY / HVCORE_GET_POLICY: CPU policy
  * @size:	sizeof(struct hvcore_policy)
- * @flags:	must be 0
+ * @flags:	HVCORE_POLICY_* (GET: 0 on input, the partition's on output)
  * @weight:	share under contention, HVCORE_WEIGHT_MIN..MAX (default
  *		100): the partition gets weight / (sum of the weights of the
  *		partitions that want CPU), however many VPs it has
@@ -756,6 +764,13 @@ struct hvcore_policy {
 };
 
 #define HVCORE_POLICY_SIZE_VER0	56
+/*
+ * struct hvcore_policy.flags: I/O boost. A VP woken from HLT by an injected
+ * interrupt or NMI runs before the VPs of the normal class on its LP,
+ * preempting the one running there, unless it is already a slice or more
+ * ahead of them in weighted run time (Documentation/scheduler.rst).
+ */
+#define HVCORE_POLICY_IO_BOOST	(1U << 0)
 #define HVCORE_WEIGHT_MIN	1
 #define HVCORE_WEIGHT_DEFAULT	100
 #define HVCORE_WEIGHT_MAX	10000
