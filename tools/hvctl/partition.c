@@ -394,6 +394,7 @@ static int get_vp_info(int fd, const struct hvcore_partition_info *info,
 }
 
 static void show_table(const struct hvcore_partition_info *info,
+		       const struct hvcore_policy *pol,
 		       const struct hvcore_vp_info *vps, __u32 nr_vps)
 {
 	const struct crash_name *c = crash_name(info->crash_reason);
@@ -422,6 +423,11 @@ static void show_table(const struct hvcore_partition_info *info,
 		printf("NUMA node:      %d (%llu pages from other nodes)\n", info->numa_node,
 		       (unsigned long long)info->pages_off_node);
 	printf("VPs:            %u\n", info->vp_count);
+	if (pol) {
+		printf("CPU weight:     %u\n", pol->weight);
+		printf("CPU reserve:    %u%% of an LP per VP\n", pol->reserve);
+		printf("CPU cap:        %u%% of an LP per VP\n", pol->cap);
+	}
 
 	for (i = 0; i < nr_vps; i++) {
 		const struct hvcore_vp_info *v = &vps[i];
@@ -447,6 +453,7 @@ static void show_table(const struct hvcore_partition_info *info,
 }
 
 static void show_json(const struct hvcore_partition_info *info,
+		      const struct hvcore_policy *pol,
 		      const struct hvcore_vp_info *vps, __u32 nr_vps)
 {
 	const struct crash_name *c = crash_name(info->crash_reason);
@@ -470,6 +477,11 @@ static void show_json(const struct hvcore_partition_info *info,
 		       (unsigned long long)info->crash_rip);
 	else
 		printf("null");
+	if (pol)
+		printf(",\"cpu\":{\"weight\":%u,\"reserve\":%u,\"cap\":%u}",
+		       pol->weight, pol->reserve, pol->cap);
+	else
+		printf(",\"cpu\":null");
 	printf(",\"vps\":[");
 	for (i = 0; i < nr_vps; i++) {
 		const struct hvcore_vp_info *v = &vps[i];
@@ -503,9 +515,10 @@ static void show_json(const struct hvcore_partition_info *info,
 int hvctl_show(const struct hvctl_args *args)
 {
 	struct hvcore_partition_info info;
+	struct hvcore_policy pol;
 	struct hvcore_vp_info *vps;
+	int fd, ret, pol_ret;
 	__u32 nr_vps;
-	int fd, ret;
 
 	fd = hvctl_open_partition(args->target, &info);
 	if (fd < 0)
@@ -517,16 +530,17 @@ int hvctl_show(const struct hvctl_args *args)
 		return HVCTL_EXIT_ERROR;
 	}
 	ret = get_vp_info(fd, &info, vps);
+	pol_ret = ret < 0 ? 0 : hvctl_get_policy(fd, info.name, &pol);
 	close(fd);
-	if (ret < 0) {
+	if (ret < 0 || pol_ret < 0) {
 		free(vps);
 		return HVCTL_EXIT_ERROR;
 	}
 	nr_vps = ret ? 0 : info.vp_count;
 	if (args->json)
-		show_json(&info, vps, nr_vps);
+		show_json(&info, pol_ret ? NULL : &pol, vps, nr_vps);
 	else
-		show_table(&info, vps, nr_vps);
+		show_table(&info, pol_ret ? NULL : &pol, vps, nr_vps);
 	free(vps);
 	return HVCTL_EXIT_OK;
 }
@@ -719,6 +733,9 @@ static int control(int fd, const struct hvcore_partition_info *info, __u32 op, _
 	}
 	if (err == ENODEV)
 		hvctl_err("partition %s was deleted meanwhile", info->name);
+	else if (err == ENOSPC)
+		hvctl_err("cannot %s partition %s: %s: the reservations of its VPs do not fit beside those of the running and paused partitions; lower it (hvctl set %s cpu.reserve=P) or stop another partition (dmesg has the figures)",
+			  control_names[op], info->name, strerror(err), info->name);
 	else if (err == EOPNOTSUPP)
 		hvctl_err("cannot %s partition %s: %s (hvcore does not run guests on this host's virtualization extension yet; dmesg says which)",
 			  control_names[op], info->name, strerror(err));
