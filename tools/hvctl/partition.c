@@ -858,12 +858,14 @@ static void real_mode_segment(struct hvcore_segment *s, __u16 selector, __u8 typ
 }
 
 /*
- * VP 0 enters real mode at @entry: CS:IP = (entry >> 4 & 0xf000):(entry
+ * VP @vp enters real mode at @entry: CS:IP = (entry >> 4 & 0xf000):(entry
  * & 0xffff), the data segments and SS equal to CS, SP = IP (the stack
  * grows down below the image), CR0 = ET, paging and long mode off, XCR0
  * = x87. The other registers keep the reset state the kernel gave them.
+ * Every VP gets the same: a guest tells them apart by the APIC ID of CPUID
+ * leaf 1 (EBX bits 31:24, the VP index).
  */
-static int set_real_mode_regs(int fd, const char *name, __u64 entry)
+static int set_real_mode_regs(int fd, const char *name, __u32 vp, __u64 entry)
 {
 	__u16 seg = (entry >> 4) & 0xf000;
 	struct hvcore_regs r;
@@ -871,14 +873,14 @@ static int set_real_mode_regs(int fd, const char *name, __u64 entry)
 
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
-	r.vp = 0;
+	r.vp = vp;
 	if (ioctl(fd, HVCORE_GET_REGS, &r)) {
 		if (errno == ENOTTY)
 			hvctl_err("cannot start partition %s: this hvcore module does not run partitions yet (HVCORE_GET_REGS: %s); load a newer one",
 				  name, strerror(errno));
 		else
-			hvctl_err("cannot read the registers of VP 0 of partition %s: ioctl HVCORE_GET_REGS failed: %s",
-				  name, strerror(errno));
+			hvctl_err("cannot read the registers of VP %u of partition %s: ioctl HVCORE_GET_REGS failed: %s",
+				  vp, name, strerror(errno));
 		return -1;
 	}
 	r.size = sizeof(r);
@@ -907,15 +909,15 @@ static int set_real_mode_regs(int fd, const char *name, __u64 entry)
 	r.efer = 0;
 	r.xcr0 = 0x1;				/* x87 only, as at reset */
 	if (ioctl(fd, HVCORE_SET_REGS, &r)) {
-		hvctl_err("cannot set the real-mode registers of VP 0 of partition %s: ioctl HVCORE_SET_REGS failed: %s",
-			  name, strerror(errno));
+		hvctl_err("cannot set the real-mode registers of VP %u of partition %s: ioctl HVCORE_SET_REGS failed: %s",
+			  vp, name, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
 /**
- * hvctl_start_partition() - load an image, set VP 0 up, start
+ * hvctl_start_partition() - load an image, set every VP up, start
  * @fd: partition fd
  * @info: its HVCORE_PARTITION_INFO
  * @args: --image, --entry, --load (--mode was checked to be real)
@@ -931,6 +933,7 @@ int hvctl_start_partition(int fd, const struct hvcore_partition_info *info,
 	char mem[32];
 	size_t len;
 	void *image;
+	__u32 vp;
 
 	if (info->state != HVCORE_STATE_OFF)
 		return state_conflict(info, HVCORE_CONTROL_START);
@@ -969,8 +972,9 @@ int hvctl_start_partition(int fd, const struct hvcore_partition_info *info,
 	}
 	free(image);
 
-	if (set_real_mode_regs(fd, info->name, entry))
-		return HVCTL_EXIT_ERROR;
+	for (vp = 0; vp < info->vp_count; vp++)
+		if (set_real_mode_regs(fd, info->name, vp, entry))
+			return HVCTL_EXIT_ERROR;
 	return control(fd, info, HVCORE_CONTROL_START, 0);
 }
 
