@@ -269,9 +269,10 @@ static void explain_enospc(const struct hvcore_partition_info *info,
 			  pol->reserve, info->name, strerror(ENOSPC), 100 - root, root);
 		return;
 	}
-	hvctl_err("cannot set cpu.reserve=%u on partition %s: %s: its %u VPs x %u%% = %llu%% do not fit; running and paused partitions may reserve %u%% in all (%u LPs x %u%%, the root keeps %u%% of each) and the others hold %llu%%; lower cpu.reserve, or stop a partition that holds a reservation",
-		  pol->reserve, info->name, strerror(ENOSPC), info->vp_count, pol->reserve,
-		  want, nr_lps * (100 - root), nr_lps, 100 - root, root, others);
+	hvctl_err("cannot set cpu.reserve=%u on partition %s: %s: its %u VP%s x %u%% = %llu%% do not fit; running and paused partitions may reserve %u%% in all (%u LPs x %u%%, the root keeps %u%% of each) and the others hold %llu%%; lower cpu.reserve, or stop a partition that holds a reservation",
+		  pol->reserve, info->name, strerror(ENOSPC), info->vp_count,
+		  info->vp_count == 1 ? "" : "s", pol->reserve, want, nr_lps * (100 - root),
+		  nr_lps, 100 - root, root, others);
 }
 
 /* reserve > cap after merging the words with the partition's policy. */
