@@ -17,7 +17,7 @@ HVCTL=${HVCTL:-hvctl}
 HVCORE_KO=${HVCORE_KO:-}
 TIMEOUT=${HVCTL_TEST_TIMEOUT:-60}
 SYSFS=/sys/kernel/hvcore
-NTESTS=41
+NTESTS=56
 
 here=$(cd "$(dirname "$0")" && pwd)
 HELLO=${HVCTL_DEMO_IMAGE:-}
@@ -456,6 +456,52 @@ expect_error() {
 	expect_status 1 && expect_empty "$out" && expect_in "$err" "hvctl: $1"
 }
 
+# expect_line FILE N TEXT: line N of FILE is exactly TEXT.
+expect_line() {
+	got=$(sed -n "${2}p" "$1")
+	[ "$got" = "$3" ] && return 0
+	diag "expected line $2 of ${1##*/} to be exactly '$3'"
+	dump
+	return 1
+}
+
+# expect_usage_exact MSG: status 2, stderr exactly "hvctl: MSG" and the
+# pointer at --help, nothing on stdout.
+expect_usage_exact() {
+	expect_status 2 && expect_empty "$out" && expect_line "$err" 1 "hvctl: $1" &&
+		expect_line "$err" 2 "Try 'hvctl --help' for more information." &&
+		expect_line "$err" 3 ""
+}
+
+# expect_error_exact MSG: status 1, stderr exactly "hvctl: MSG".
+expect_error_exact() {
+	expect_status 1 && expect_empty "$out" && expect_line "$err" 1 "hvctl: $1" &&
+		expect_line "$err" 2 ""
+}
+
+# expect_policy WEIGHT RESERVE CAP: what show, show --json and sysfs say
+# of partition $P's CPU policy.
+expect_policy() {
+	run_hvctl show "$P"
+	expect_status 0 && expect_field "CPU weight" "$1" &&
+		expect_field "CPU reserve" "$2% of an LP per VP" &&
+		expect_field "CPU cap" "$3% of an LP per VP" || return 1
+	run_hvctl show "$P" --json
+	expect_status 0 || return 1
+	expect_in "$out" "\"cpu\":{\"weight\":$1,\"reserve\":$2,\"cap\":$3}" || return 1
+	pdir=$SYSFS/partitions/$id
+	got="$(cat "$pdir/cpu_weight") $(cat "$pdir/cpu_reserve") $(cat "$pdir/cpu_cap")"
+	[ "$got" = "$1 $2 $3" ] && return 0
+	diag "$pdir/cpu_{weight,reserve,cap} hold '$got', expected '$1 $2 $3'"
+	return 1
+}
+
+# set_ok KEY=VALUE...: "hvctl set $P" succeeds silently.
+set_ok() {
+	run_hvctl set "$P" "$@"
+	expect_status 0 && expect_empty "$out" && expect_empty "$err"
+}
+
 t_create() {
 	need_module || return 1
 	run_hvctl create "$P" --memory 4M --vps 1
@@ -507,6 +553,117 @@ t_show_json() {
 	expect_status 0 || return 1
 	expect_in "$out" "\"name\":\"$P\",\"state\":\"off\"" &&
 		expect_in "$out" '"crash":null' && expect_in "$out" '"vps":[{"vp":0,"state":"off"'
+}
+
+WEIGHT_RANGE='give a whole number from 1 to 10000 (the share under contention; default 100)'
+PCT_UNIT='(% of one LP per VP)'
+
+t_show_policy_default() {
+	need_module || return 1
+	expect_policy 100 0 100
+}
+
+t_set_no_keys() {
+	run_hvctl set "$P"
+	expect_usage_exact "'set' needs at least one KEY=VALUE: cpu.weight=N (1 to 10000), cpu.reserve=P (0 to 100), cpu.cap=P (1 to 100), P in % of one LP per VP"
+}
+
+t_set_no_equals() {
+	for w in cpu.weight 200; do
+		run_hvctl set "$P" "$w"
+		expect_usage_exact "'$w' is not KEY=VALUE: write e.g. cpu.weight=200 (keys: cpu.weight, cpu.reserve, cpu.cap)" ||
+			return 1
+	done
+}
+
+t_set_unknown_key() {
+	for w in cpu.speed=5 weight=200 =5 cpu.weight.x=1; do
+		run_hvctl set "$P" "$w"
+		expect_usage_exact "unknown key '${w%%=*}': the keys are cpu.weight, cpu.reserve and cpu.cap" ||
+			return 1
+	done
+}
+
+t_set_not_a_number() {
+	for v in abc -5 '' 12x 0x10 1.5 ' 7' +3; do
+		run_hvctl set "$P" "cpu.weight=$v"
+		expect_usage_exact "invalid value '$v' for cpu.weight: $WEIGHT_RANGE" || return 1
+	done
+	for k in reserve cap; do
+		for v in -1 50%; do
+			run_hvctl set "$P" "cpu.$k=$v"
+			expect_usage_exact "invalid value '$v' for cpu.$k: give a whole number from $([ $k = cap ] && echo 1 || echo 0) to 100 $PCT_UNIT" ||
+				return 1
+		done
+	done
+}
+
+t_set_weight_range() {
+	for v in 0 10001 4294967297 00; do
+		run_hvctl set "$P" "cpu.weight=$v"
+		expect_usage_exact "cpu.weight=$v is out of range: $WEIGHT_RANGE" || return 1
+	done
+}
+
+t_set_pct_range() {
+	run_hvctl set "$P" cpu.reserve=101
+	expect_usage_exact "cpu.reserve=101 is out of range: give a whole number from 0 to 100 $PCT_UNIT" ||
+		return 1
+	for v in 0 101; do
+		run_hvctl set "$P" "cpu.cap=$v"
+		expect_usage_exact "cpu.cap=$v is out of range: give a whole number from 1 to 100 $PCT_UNIT" ||
+			return 1
+	done
+}
+
+t_set_reserve_above_cap() {
+	run_hvctl set "$P" cpu.reserve=60 cpu.cap=50
+	expect_usage_exact "cpu.reserve=60 is above cpu.cap=50: a VP cannot be guaranteed more than its cap" ||
+		return 1
+	run_hvctl set "$P" cpu.weight=5 cpu.weight=6
+	expect_usage_exact "cpu.weight is given twice: give each key once"
+}
+
+t_set_unknown_partition() {
+	need_module || return 1
+	run_hvctl set no-such-partition cpu.weight=200
+	expect_error_exact "no partition named 'no-such-partition' (hvctl list shows them)"
+}
+
+t_set_bad_changed_nothing() {
+	need_module || return 1
+	# A bad word anywhere refuses the whole command.
+	run_hvctl set "$P" cpu.weight=200 cpu.cap=0
+	expect_status 2 || return 1
+	expect_policy 100 0 100
+}
+
+t_set_show() {
+	need_module || return 1
+	set_ok cpu.weight=250 cpu.reserve=20 cpu.cap=60 || return 1
+	expect_policy 250 20 60 || return 1
+	# Any subset: the other fields keep their values.
+	set_ok cpu.cap=80 || return 1
+	expect_policy 250 20 80 || return 1
+	set_ok cpu.weight=10000 || return 1
+	expect_policy 10000 20 80 || return 1
+	run_hvctl set "$id" cpu.weight=1 cpu.reserve=0
+	expect_status 0 || return 1
+	expect_policy 1 0 80
+}
+
+t_set_against_current() {
+	need_module || return 1
+	set_ok cpu.reserve=20 cpu.cap=80 || return 1
+	run_hvctl set "$P" cpu.reserve=90
+	expect_error_exact "cpu.reserve=90 is above the cap of partition $P, cpu.cap=80: lower the reservation, or raise the cap in the same command: hvctl set $P cpu.cap=90 cpu.reserve=90" ||
+		return 1
+	run_hvctl set "$P" cpu.cap=10
+	expect_error_exact "cpu.cap=10 is below the reservation of partition $P, cpu.reserve=20: raise the cap, or lower the reservation in the same command: hvctl set $P cpu.reserve=10 cpu.cap=10" ||
+		return 1
+	expect_policy 1 20 80 || return 1
+	set_ok cpu.weight=100 cpu.reserve=0 cpu.cap=100 || return 1
+	expect_policy 100 0 100
 }
 
 t_create_exists() {
@@ -703,6 +860,65 @@ t_pause_resume() {
 	expect_error "partition $P is already running"
 }
 
+t_set_running() {
+	need_module || return 1
+	need_guests || return
+	set_ok cpu.weight=300 cpu.cap=50 || return 1
+	run_hvctl show "$P"
+	expect_field State running || return 1
+	expect_policy 300 0 50 || return 1
+	set_ok cpu.weight=100 cpu.cap=100 || return 1
+	expect_policy 100 0 100
+}
+
+# Reservations that do not fit: one VP above what the root leaves, and a
+# VP beside another running partition that holds every LP's room.
+t_set_enospc() {
+	need_module || return 1
+	need_guests || return
+	root=$(cat /sys/module/hvcore/parameters/root_reserve)
+	lps=$(cat "$SYSFS/lps_enabled")
+	room=$((100 - root))
+	run_hvctl set "$P" cpu.reserve=$((room + 1))
+	expect_error_exact "cannot set cpu.reserve=$((room + 1)) on partition $P: No space left on device: a VP may reserve at most $room% of an LP, the root partition keeps $root% of each (module parameter root_reserve); lower cpu.reserve" ||
+		return 1
+	run_hvctl create t-hold --memory 1M --vps "$lps"
+	expect_status 0 || return 1
+	run_hvctl set t-hold cpu.reserve=$room
+	expect_status 0 || return 1
+	run_hvctl start t-hold --image "$tmp/spin.bin"
+	if ! expect_status 0; then
+		"$HVCTL" delete t-hold
+		return 1
+	fi
+	run_hvctl set "$P" cpu.reserve=1
+	"$HVCTL" stop t-hold && "$HVCTL" delete t-hold || return 1
+	expect_error_exact "cannot set cpu.reserve=1 on partition $P: No space left on device: its 1 VP x 1% = 1% do not fit; running and paused partitions may reserve $((lps * room))% in all ($lps LPs x $room%, the root keeps $root% of each) and the others hold $((lps * room))%; lower cpu.reserve, or stop a partition that holds a reservation" ||
+		return 1
+	expect_policy 100 0 100 || return 1
+	# With the other one gone it fits.
+	set_ok cpu.reserve=1 && set_ok cpu.reserve=0
+}
+
+# start puts every VP at the entry: all of them run the spinning guest.
+t_start_all_vps() {
+	need_module || return 1
+	need_guests || return
+	run_hvctl create t-vps --memory 1M --vps 3
+	expect_status 0 || return 1
+	run_hvctl start t-vps --image "$tmp/spin.bin"
+	expect_status 0 || { "$HVCTL" delete t-vps; return 1; }
+	sleep 1
+	run_hvctl show t-vps --json
+	"$HVCTL" stop t-vps && "$HVCTL" delete t-vps || return 1
+	expect_status 0 && expect_in "$out" '"state":"running"' || return 1
+	for vp in 0 1 2; do
+		expect_re "$out" "\{\"vp\":$vp,\"state\":\"(ready|running)\",\"lp\":[0-9]+,\"asid\":[0-9]+,\"total_ns\":[1-9]" ||
+			return 1
+	done
+	return 0
+}
+
 t_delete_running() {
 	need_module || return 1
 	need_guests || return
@@ -790,6 +1006,18 @@ run_test "list shows its id, name, state, memory and VPs" t_list
 run_test "list --json" t_list_json
 run_test "show by name and by id" t_show
 run_test "show --json" t_show_json
+run_test "show: the default CPU policy, as sysfs has it" t_show_policy_default
+run_test "set without KEY=VALUE exits 2" t_set_no_keys
+run_test "set with a word without '=' exits 2" t_set_no_equals
+run_test "set with an unknown key exits 2" t_set_unknown_key
+run_test "set with a value that is no decimal number exits 2" t_set_not_a_number
+run_test "set cpu.weight out of 1..10000 exits 2" t_set_weight_range
+run_test "set cpu.reserve above 100, cpu.cap 0 or above 100 exit 2" t_set_pct_range
+run_test "set cpu.reserve above cpu.cap, or a key twice, exits 2" t_set_reserve_above_cap
+run_test "set on an unknown partition exits 1" t_set_unknown_partition
+run_test "a refused set changes nothing" t_set_bad_changed_nothing
+run_test "set, read back with show, show --json and sysfs; subsets keep the rest" t_set_show
+run_test "set against the partition's cap or reservation exits 1" t_set_against_current
 run_test "create of an existing name exits 1" t_create_exists
 run_test "bad memory sizes exit 2 and say what is accepted" t_bad_sizes
 run_test "bad partition names exit 2" t_bad_names
@@ -808,6 +1036,9 @@ run_test "start of a crashed partition exits 1" t_start_crashed
 run_test "stop takes a crashed partition back to off" t_stop_crashed
 run_test "run exits 143 on SIGTERM, detached" t_run_sigterm
 run_test "pause and resume a running partition" t_pause_resume
+run_test "set on a running partition" t_set_running
+run_test "set: reservations that do not fit exit 1 with the figures" t_set_enospc
+run_test "start puts every VP at the entry" t_start_all_vps
 run_test "delete of a running partition exits 1" t_delete_running
 run_test "stop --code sets the exit code" t_stop_code
 run_test "delete, and delete again exits 1" t_delete

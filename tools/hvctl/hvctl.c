@@ -40,8 +40,11 @@ static const char usage_text[] =
 	"  create NAME --memory SIZE [--vps N] [--node N]\n"
 	"                create a partition with SIZE bytes (K, M, G suffixes) of memory\n"
 	"  delete NAME   delete an off or crashed partition\n"
+	"  set NAME KEY=VALUE...\n"
+	"                change the CPU policy: cpu.weight=N (1-10000), cpu.reserve=P,\n"
+	"                cpu.cap=P (P: % of one LP per VP, 0-100; cap 1-100)\n"
 	"  start NAME --image FILE [--entry ADDR] [--load ADDR] [--mode real]\n"
-	"                load FILE and start VP 0 at ADDR (default 0x7c00) in real mode\n"
+	"                load FILE and start its VPs at ADDR (default 0x7c00) in real mode\n"
 	"  pause NAME, resume NAME, stop NAME [--code N]\n"
 	"                control a partition's run state\n"
 	"  run NAME [--log FILE] [--start --image FILE ...]\n"
@@ -193,7 +196,12 @@ static void usage_hint(void)
 	fputs("Try 'hvctl --help' for more information.\n", stderr);
 }
 
-static int usage_error(void)
+/**
+ * hvctl_usage_error() - point at --help after a usage error was printed
+ *
+ * Return: HVCTL_EXIT_USAGE, the exit status.
+ */
+int hvctl_usage_error(void)
 {
 	usage_hint();
 	return HVCTL_EXIT_USAGE;
@@ -377,7 +385,7 @@ static int parse_options(int argc, char **argv, struct hvctl_args *a, bool *help
 			break;
 		case ':':
 			hvctl_err("option '%s' needs a value", arg);
-			return usage_error();
+			return hvctl_usage_error();
 		case '?':
 			eq = strchr(arg, '=');
 			if (strncmp(arg, "--", 2))
@@ -386,12 +394,12 @@ static int parse_options(int argc, char **argv, struct hvctl_args *a, bool *help
 				hvctl_err("option '%.*s' takes no value", (int)(eq - arg), arg);
 			else
 				hvctl_err("unknown option '%s'", arg);
-			return usage_error();
+			return hvctl_usage_error();
 		default:
 			a->given |= option_bit(c);
 			if (optarg && parse_option_value(c, c == 'm' ? "memory" :
 							 long_options[idx].name, optarg, a))
-				return usage_error();
+				return hvctl_usage_error();
 			break;
 		}
 	}
@@ -418,29 +426,32 @@ static int cmd_help(const struct hvctl_args *args)
  * @run:	implementation; returns the exit status
  * @target:	takes a NAME|ID operand (required)
  * @options:	HVCTL_OPT_* it accepts besides --json and --help
+ * @words:	takes further words after the operand (struct hvctl_args.words)
  */
 struct hvctl_command {
 	const char *name;
 	int (*run)(const struct hvctl_args *args);
 	bool target;
 	unsigned int options;
+	bool words;
 };
 
 static const struct hvctl_command commands[] = {
-	{ "features", hvctl_features, false, 0 },
-	{ "topology", hvctl_topology, false, 0 },
-	{ "version", cmd_version, false, 0 },
-	{ "help", cmd_help, false, 0 },
-	{ "list", hvctl_list, false, 0 },
-	{ "show", hvctl_show, true, 0 },
-	{ "create", hvctl_create, true, HVCTL_OPT_MEMORY | HVCTL_OPT_VPS | HVCTL_OPT_NODE },
-	{ "delete", hvctl_delete, true, 0 },
-	{ "start", hvctl_start, true, HVCTL_OPTS_START },
-	{ "pause", hvctl_pause, true, 0 },
-	{ "resume", hvctl_resume, true, 0 },
-	{ "stop", hvctl_stop, true, HVCTL_OPT_CODE },
-	{ "run", hvctl_run, true, HVCTL_OPT_LOG | HVCTL_OPT_START | HVCTL_OPTS_START },
-	{ NULL, NULL, false, 0 },
+	{ "features", hvctl_features, false, 0, false },
+	{ "topology", hvctl_topology, false, 0, false },
+	{ "version", cmd_version, false, 0, false },
+	{ "help", cmd_help, false, 0, false },
+	{ "list", hvctl_list, false, 0, false },
+	{ "show", hvctl_show, true, 0, false },
+	{ "create", hvctl_create, true, HVCTL_OPT_MEMORY | HVCTL_OPT_VPS | HVCTL_OPT_NODE, false },
+	{ "delete", hvctl_delete, true, 0, false },
+	{ "set", hvctl_set, true, 0, true },
+	{ "start", hvctl_start, true, HVCTL_OPTS_START, false },
+	{ "pause", hvctl_pause, true, 0, false },
+	{ "resume", hvctl_resume, true, 0, false },
+	{ "stop", hvctl_stop, true, HVCTL_OPT_CODE, false },
+	{ "run", hvctl_run, true, HVCTL_OPT_LOG | HVCTL_OPT_START | HVCTL_OPTS_START, false },
+	{ NULL, NULL, false, 0, false },
 };
 
 static const struct hvctl_command *find_command(const char *name)
@@ -462,38 +473,38 @@ static int check_options(const struct hvctl_command *cmd, const struct hvctl_arg
 	if (extra) {
 		bit = extra & -extra;
 		hvctl_err("option '--%s' does not apply to '%s'", option_name(bit), cmd->name);
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	if (cmd->target && !a->target) {
 		hvctl_err("'%s' needs a partition name or id", cmd->name);
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	if (!strcmp(cmd->name, "create") && !(a->given & HVCTL_OPT_MEMORY)) {
 		hvctl_err("'create' needs --memory SIZE, e.g. --memory 64M");
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	bit = a->given & HVCTL_OPTS_START;
 	if (!strcmp(cmd->name, "run") && bit && !(a->given & HVCTL_OPT_START)) {
 		hvctl_err("'run' takes --%s only with --start", option_name(bit & -bit));
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	if ((!strcmp(cmd->name, "start") || (a->given & HVCTL_OPT_START)) &&
 	    !(a->given & HVCTL_OPT_IMAGE)) {
 		hvctl_err("starting a partition needs --image FILE");
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	if (a->mode && !strcmp(a->mode, "long")) {
 		hvctl_err("--mode long is not supported yet; start the guest in real mode (--mode real) and let it switch");
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	if (a->mode && strcmp(a->mode, "real")) {
 		hvctl_err("unknown mode '%s': the only mode is 'real'", a->mode);
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	if ((a->given & HVCTL_OPT_ENTRY) && a->entry >= 0x100000) {
 		hvctl_err("entry address 0x%llx is not below 1M, where real mode can start",
 			  a->entry);
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	return -1;
 }
@@ -513,12 +524,12 @@ static int check_target(const struct hvctl_command *cmd, const char *t)
 	    strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != len) {
 		hvctl_err("invalid partition name '%s': use 1 to %d characters of A-Z a-z 0-9 . _ -, not starting with . or -",
 			  t, HVCORE_NAME_MAX - 1);
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	if (digits == len) {
 		hvctl_err("invalid partition name '%s': a name of digits only would be read as an id; add a letter",
 			  t);
-		return usage_error();
+		return hvctl_usage_error();
 	}
 	return -1;
 }
@@ -553,13 +564,13 @@ int main(int argc, char **argv)
 		return print_usage();
 	if (optind >= argc) {
 		hvctl_err("missing command");
-		return usage_error();
+		return hvctl_usage_error();
 	}
 
 	cmd = find_command(argv[optind]);
 	if (!cmd) {
 		hvctl_err("unknown command '%s'", argv[optind]);
-		return usage_error();
+		return hvctl_usage_error();
 	}
 
 	/*
@@ -576,17 +587,30 @@ int main(int argc, char **argv)
 			return ret;
 		if (optind >= argc)
 			break;
-		if (!cmd->target || args.target) {
-			hvctl_err("unexpected argument '%s' after '%s'", argv[optind], cmd->name);
-			return usage_error();
+		if (cmd->target && !args.target) {
+			args.target = argv[optind++];
+			continue;
 		}
-		args.target = argv[optind++];
+		if (!cmd->words) {
+			hvctl_err("unexpected argument '%s' after '%s'", argv[optind], cmd->name);
+			return hvctl_usage_error();
+		}
+		if (!args.words) {
+			args.words = calloc(argc, sizeof(*args.words));
+			if (!args.words) {
+				hvctl_err("out of memory");
+				return HVCTL_EXIT_ERROR;
+			}
+		}
+		args.words[args.nr_words++] = argv[optind++];
 	}
 	if (help)
 		return print_usage();
 	ret = check_options(cmd, &args);
 	if (ret < 0 && args.target)
 		ret = check_target(cmd, args.target);
+	if (ret < 0 && cmd->words)
+		ret = hvctl_parse_settings(&args);
 	if (ret >= 0)
 		return ret;
 

@@ -43,6 +43,25 @@
 #define HVCTL_OPTS_START	(HVCTL_OPT_IMAGE | HVCTL_OPT_ENTRY | HVCTL_OPT_LOAD | \
 				 HVCTL_OPT_MODE)
 
+/* Keys of "set": bits of struct hvctl_policy_change.given. */
+#define HVCTL_SET_WEIGHT	BIT(0)
+#define HVCTL_SET_RESERVE	BIT(1)
+#define HVCTL_SET_CAP		BIT(2)
+
+/**
+ * struct hvctl_policy_change - the KEY=VALUE words of "set", parsed
+ * @given:	HVCTL_SET_* keys that were given
+ * @weight:	cpu.weight
+ * @reserve:	cpu.reserve, % of one LP per VP
+ * @cap:	cpu.cap, % of one LP per VP
+ */
+struct hvctl_policy_change {
+	unsigned int given;
+	__u32 weight;
+	__u32 reserve;
+	__u32 cap;
+};
+
 /* Real-mode images start where a BIOS puts a boot sector. */
 #define HVCTL_REAL_MODE_ENTRY	0x7c00ULL
 
@@ -60,6 +79,9 @@
  * @mode:	--mode
  * @code:	--code
  * @log:	--log
+ * @words:	words after the operand ("set": KEY=VALUE), NULL when none
+ * @nr_words:	how many
+ * @policy:	"set": @words, parsed
  */
 struct hvctl_args {
 	unsigned int given;
@@ -74,12 +96,16 @@ struct hvctl_args {
 	const char *mode;
 	unsigned int code;
 	const char *log;
+	char **words;
+	unsigned int nr_words;
+	struct hvctl_policy_change policy;
 };
 
 void __printf(1, 2) hvctl_err(const char *fmt, ...);
 int hvctl_read_file(const char *path, char *buf, size_t size);
 bool hvctl_module_loaded(void);
 int hvctl_open_dev(void);
+int hvctl_usage_error(void);
 
 int hvctl_features(const struct hvctl_args *args);
 int hvctl_topology(const struct hvctl_args *args);
@@ -101,6 +127,11 @@ int hvctl_start(const struct hvctl_args *args);
 int hvctl_pause(const struct hvctl_args *args);
 int hvctl_resume(const struct hvctl_args *args);
 int hvctl_stop(const struct hvctl_args *args);
+
+/* policy.c */
+int hvctl_parse_settings(struct hvctl_args *args);
+int hvctl_get_policy(int fd, const char *target, struct hvcore_policy *pol);
+int hvctl_set(const struct hvctl_args *args);
 
 /* worker.c */
 int hvctl_run(const struct hvctl_args *args);

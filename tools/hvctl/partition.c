@@ -394,6 +394,7 @@ static int get_vp_info(int fd, const struct hvcore_partition_info *info,
 }
 
 static void show_table(const struct hvcore_partition_info *info,
+		       const struct hvcore_policy *pol,
 		       const struct hvcore_vp_info *vps, __u32 nr_vps)
 {
 	const struct crash_name *c = crash_name(info->crash_reason);
@@ -422,6 +423,11 @@ static void show_table(const struct hvcore_partition_info *info,
 		printf("NUMA node:      %d (%llu pages from other nodes)\n", info->numa_node,
 		       (unsigned long long)info->pages_off_node);
 	printf("VPs:            %u\n", info->vp_count);
+	if (pol) {
+		printf("CPU weight:     %u\n", pol->weight);
+		printf("CPU reserve:    %u%% of an LP per VP\n", pol->reserve);
+		printf("CPU cap:        %u%% of an LP per VP\n", pol->cap);
+	}
 
 	for (i = 0; i < nr_vps; i++) {
 		const struct hvcore_vp_info *v = &vps[i];
@@ -447,6 +453,7 @@ static void show_table(const struct hvcore_partition_info *info,
 }
 
 static void show_json(const struct hvcore_partition_info *info,
+		      const struct hvcore_policy *pol,
 		      const struct hvcore_vp_info *vps, __u32 nr_vps)
 {
 	const struct crash_name *c = crash_name(info->crash_reason);
@@ -470,6 +477,11 @@ static void show_json(const struct hvcore_partition_info *info,
 		       (unsigned long long)info->crash_rip);
 	else
 		printf("null");
+	if (pol)
+		printf(",\"cpu\":{\"weight\":%u,\"reserve\":%u,\"cap\":%u}",
+		       pol->weight, pol->reserve, pol->cap);
+	else
+		printf(",\"cpu\":null");
 	printf(",\"vps\":[");
 	for (i = 0; i < nr_vps; i++) {
 		const struct hvcore_vp_info *v = &vps[i];
@@ -503,9 +515,10 @@ static void show_json(const struct hvcore_partition_info *info,
 int hvctl_show(const struct hvctl_args *args)
 {
 	struct hvcore_partition_info info;
+	struct hvcore_policy pol;
 	struct hvcore_vp_info *vps;
+	int fd, ret, pol_ret;
 	__u32 nr_vps;
-	int fd, ret;
 
 	fd = hvctl_open_partition(args->target, &info);
 	if (fd < 0)
@@ -517,16 +530,17 @@ int hvctl_show(const struct hvctl_args *args)
 		return HVCTL_EXIT_ERROR;
 	}
 	ret = get_vp_info(fd, &info, vps);
+	pol_ret = ret < 0 ? 0 : hvctl_get_policy(fd, info.name, &pol);
 	close(fd);
-	if (ret < 0) {
+	if (ret < 0 || pol_ret < 0) {
 		free(vps);
 		return HVCTL_EXIT_ERROR;
 	}
 	nr_vps = ret ? 0 : info.vp_count;
 	if (args->json)
-		show_json(&info, vps, nr_vps);
+		show_json(&info, pol_ret ? NULL : &pol, vps, nr_vps);
 	else
-		show_table(&info, vps, nr_vps);
+		show_table(&info, pol_ret ? NULL : &pol, vps, nr_vps);
 	free(vps);
 	return HVCTL_EXIT_OK;
 }
@@ -719,6 +733,9 @@ static int control(int fd, const struct hvcore_partition_info *info, __u32 op, _
 	}
 	if (err == ENODEV)
 		hvctl_err("partition %s was deleted meanwhile", info->name);
+	else if (err == ENOSPC)
+		hvctl_err("cannot %s partition %s: %s: the reservations of its VPs do not fit beside those of the running and paused partitions; lower it (hvctl set %s cpu.reserve=P) or stop another partition (dmesg has the figures)",
+			  control_names[op], info->name, strerror(err), info->name);
 	else if (err == EOPNOTSUPP)
 		hvctl_err("cannot %s partition %s: %s (hvcore does not run guests on this host's virtualization extension yet; dmesg says which)",
 			  control_names[op], info->name, strerror(err));
@@ -841,12 +858,14 @@ static void real_mode_segment(struct hvcore_segment *s, __u16 selector, __u8 typ
 }
 
 /*
- * VP 0 enters real mode at @entry: CS:IP = (entry >> 4 & 0xf000):(entry
+ * VP @vp enters real mode at @entry: CS:IP = (entry >> 4 & 0xf000):(entry
  * & 0xffff), the data segments and SS equal to CS, SP = IP (the stack
  * grows down below the image), CR0 = ET, paging and long mode off, XCR0
  * = x87. The other registers keep the reset state the kernel gave them.
+ * Every VP gets the same: a guest tells them apart by the APIC ID of CPUID
+ * leaf 1 (EBX bits 31:24, the VP index).
  */
-static int set_real_mode_regs(int fd, const char *name, __u64 entry)
+static int set_real_mode_regs(int fd, const char *name, __u32 vp, __u64 entry)
 {
 	__u16 seg = (entry >> 4) & 0xf000;
 	struct hvcore_regs r;
@@ -854,14 +873,14 @@ static int set_real_mode_regs(int fd, const char *name, __u64 entry)
 
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
-	r.vp = 0;
+	r.vp = vp;
 	if (ioctl(fd, HVCORE_GET_REGS, &r)) {
 		if (errno == ENOTTY)
 			hvctl_err("cannot start partition %s: this hvcore module does not run partitions yet (HVCORE_GET_REGS: %s); load a newer one",
 				  name, strerror(errno));
 		else
-			hvctl_err("cannot read the registers of VP 0 of partition %s: ioctl HVCORE_GET_REGS failed: %s",
-				  name, strerror(errno));
+			hvctl_err("cannot read the registers of VP %u of partition %s: ioctl HVCORE_GET_REGS failed: %s",
+				  vp, name, strerror(errno));
 		return -1;
 	}
 	r.size = sizeof(r);
@@ -890,15 +909,15 @@ static int set_real_mode_regs(int fd, const char *name, __u64 entry)
 	r.efer = 0;
 	r.xcr0 = 0x1;				/* x87 only, as at reset */
 	if (ioctl(fd, HVCORE_SET_REGS, &r)) {
-		hvctl_err("cannot set the real-mode registers of VP 0 of partition %s: ioctl HVCORE_SET_REGS failed: %s",
-			  name, strerror(errno));
+		hvctl_err("cannot set the real-mode registers of VP %u of partition %s: ioctl HVCORE_SET_REGS failed: %s",
+			  vp, name, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
 /**
- * hvctl_start_partition() - load an image, set VP 0 up, start
+ * hvctl_start_partition() - load an image, set every VP up, start
  * @fd: partition fd
  * @info: its HVCORE_PARTITION_INFO
  * @args: --image, --entry, --load (--mode was checked to be real)
@@ -914,6 +933,7 @@ int hvctl_start_partition(int fd, const struct hvcore_partition_info *info,
 	char mem[32];
 	size_t len;
 	void *image;
+	__u32 vp;
 
 	if (info->state != HVCORE_STATE_OFF)
 		return state_conflict(info, HVCORE_CONTROL_START);
@@ -952,8 +972,9 @@ int hvctl_start_partition(int fd, const struct hvcore_partition_info *info,
 	}
 	free(image);
 
-	if (set_real_mode_regs(fd, info->name, entry))
-		return HVCTL_EXIT_ERROR;
+	for (vp = 0; vp < info->vp_count; vp++)
+		if (set_real_mode_regs(fd, info->name, vp, entry))
+			return HVCTL_EXIT_ERROR;
 	return control(fd, info, HVCORE_CONTROL_START, 0);
 }
 
