@@ -80,7 +80,9 @@ struct hv_features {
  *		with capped VPs or for the root reservation
  * @period:	the scheduling period @period_busy_ns belongs to
  * @period_busy_ns: time VPs ran here in @period
- * @root_base_ns: busy time of the CPU (kernel cpustat) when hvcore took it
+ * @up_since:	ktime_get_ns() when hvcore last took the LP (0: not now)
+ * @up_idle_ns:	the CPU's idle time (hv_cpu_idle_ns()) at @up_since
+ * @busy_ns:	the CPU's busy time in the earlier spans hvcore held it
  */
 struct hv_lp {
 	unsigned int cpu;
@@ -100,7 +102,9 @@ struct hv_lp {
 	struct hrtimer period_timer;
 	u64 period;
 	u64 period_busy_ns;
-	u64 root_base_ns;
+	u64 up_since;
+	u64 up_idle_ns;
+	u64 busy_ns;
 };
 
 struct hv_partition;
@@ -208,7 +212,11 @@ enum { HV_MSG_IDLE, HV_MSG_QUEUED, HV_MSG_READ };
  * @home:	LP whose run queue holds it (-1: not placed yet), hv_sched_lock
  * @vtime:	weighted run time on @home's clock (sched.c), hv_sched_lock
  * @period:	the scheduling period @period_ns belongs to
- * @period_ns:	LP time used in @period (cap and reservation budgets)
+ * @period_ns:	LP time used in @period (cap budget)
+ * @period_res_ns: of which in the reserved class (reservation budget)
+ * @cap_debt:	run past the cap budget in the period before @period
+ * @res_debt:	run past the reservation budget in the period before @period
+ * @slice_reserved: the current slice was given in the reserved class
  * @wait_ns:	time ready but not running, summed over dispatches
  * @period_partial: it was not ready for the whole of @period
  * @reserve_missed: periods it was ready throughout but ran less than its
@@ -260,6 +268,10 @@ struct hv_vp {
 	u64 vtime;
 	u64 period;
 	u64 period_ns;
+	u64 period_res_ns;
+	u64 cap_debt;
+	u64 res_debt;
+	bool slice_reserved;
 	u64 wait_ns;
 	bool period_partial;
 	u64 reserve_missed;

@@ -28,7 +28,10 @@
  * monotonic clock and so common to all LPs. Within a period each VP has a
  * budget of cap% of the period and a reservation of reserve%. Every slice
  * ends at the next period boundary at the latest, so every LP chooses
- * afresh when the budgets renew.
+ * afresh when the budgets renew. A slice ends when an interrupt says so,
+ * which can be late; what a VP ran past its cap, or past its reservation
+ * in the reserved class, is its debt in the next period (hv_vp_debts()),
+ * so caps and reservations hold on average however late slices end.
  *
  * Choosing, on one LP (hv_pick_locked()), among the VPs of its queue:
  *  1. VPs that used up their cap this period are skipped (class CAPPED);
@@ -97,6 +100,7 @@
 #include <linux/sched/clock.h>
 #include <linux/sched/stat.h>
 #include <linux/smpboot.h>
+#include <linux/tick.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 
@@ -154,30 +158,68 @@ static u64 hv_period_of(u64 now)
 	return div64_u64(now, hv_period_ns());
 }
 
-static u64 hv_vp_used(const struct hv_vp *vp, u64 period)
+static u64 hv_over(u64 used, u64 budget)
 {
-	return vp->period == period ? vp->period_ns : 0;
+	return used > budget ? used - budget : 0;
+}
+
+/*
+ * What @vp ran past its cap and reservation budgets in its period
+ * (@vp->period), to be paid back in the next: a slice ends when an
+ * interrupt says so, and one that arrives late must not turn into a
+ * larger cap or reservation. At most one budget's worth carries over.
+ */
+static void hv_vp_debts(const struct hv_vp *vp, u64 *cap_debt, u64 *res_debt)
+{
+	const struct hv_partition *p = vp->part;
+	u64 T = hv_period_ns();
+	u64 cap = div_u64(T * p->cap, 100), res = div_u64(T * p->reserve, 100);
+
+	*cap_debt = p->cap < 100 ? min(hv_over(vp->period_ns + vp->cap_debt, cap), cap) : 0;
+	*res_debt = min(hv_over(vp->period_res_ns + vp->res_debt, res), res);
+}
+
+/*
+ * @vp's use of its cap budget (all its run time) and of its reservation
+ * (its run time in the reserved class) in @period, debts included.
+ */
+static void hv_vp_usage(const struct hv_vp *vp, u64 period, u64 *cap_used, u64 *res_used)
+{
+	*cap_used = 0;
+	*res_used = 0;
+	if (vp->period == period) {
+		*cap_used = vp->period_ns + vp->cap_debt;
+		*res_used = vp->period_res_ns + vp->res_debt;
+	} else if (vp->period + 1 == period) {
+		hv_vp_debts(vp, cap_used, res_used);
+	}
 }
 
 /*
  * Move @vp's budget to @period. When it was ready all along (@ready), the
  * periods left behind that gave it less than its reservation count as
- * missed: the one it last ran in, and any it did not run in at all.
+ * missed: the one it last ran in (counting what it took ahead, its
+ * reservation debt), and any it did not run in at all.
  */
 static void hv_vp_roll_period(struct hv_vp *vp, u64 period, bool ready)
 {
-	u64 T = hv_period_ns(), need;
+	u64 T = hv_period_ns(), need, cap_debt = 0, res_debt = 0;
 	u32 reserve = vp->part->reserve;
 
 	if (vp->period == period)
 		return;
 	if (ready && reserve && vp->period) {
 		need = div_u64(T * reserve, 100) - div_u64(T, 200);
-		vp->reserve_missed += !vp->period_partial && vp->period_ns < need;
+		vp->reserve_missed += !vp->period_partial && vp->period_ns + vp->res_debt < need;
 		vp->reserve_missed += period - vp->period - 1;
 	}
+	if (vp->period + 1 == period)
+		hv_vp_debts(vp, &cap_debt, &res_debt);
+	vp->cap_debt = cap_debt;
+	vp->res_debt = res_debt;
 	vp->period = period;
 	vp->period_ns = 0;
+	vp->period_res_ns = 0;
 	vp->period_partial = !ready;
 }
 
@@ -205,17 +247,18 @@ static u64 hv_vp_weight(const struct hv_vp *vp)
 static enum hv_class hv_vp_class(const struct hv_vp *vp, u64 period, u64 *budget)
 {
 	const struct hv_partition *p = vp->part;
-	u64 used = hv_vp_used(vp, period), T = hv_period_ns();
+	u64 T = hv_period_ns(), used, res_used;
 	u64 cap = div_u64(T * p->cap, 100), res = div_u64(T * p->reserve, 100);
 
+	hv_vp_usage(vp, period, &used, &res_used);
 	*budget = U64_MAX;
 	if (p->cap < 100) {
 		if (used + HV_MIN_SLICE_NS > cap)
 			return HV_CLASS_CAPPED;
 		*budget = cap - used;
 	}
-	if (used < res) {
-		*budget = min(*budget, res - used);
+	if (res_used < res) {
+		*budget = min(*budget, res - res_used);
 		return HV_CLASS_RESERVED;
 	}
 	return vp->boost ? HV_CLASS_BOOSTED : HV_CLASS_NORMAL;
@@ -710,6 +753,7 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 		goto idle;
 
 	list_del_init(&vp->rq_node);
+	vp->slice_reserved = hv_vp_class(vp, period, &wait) == HV_CLASS_RESERVED;
 	lp->min_vtime = max(lp->min_vtime, vp->vtime);
 	vp->state = HVCORE_VP_RUNNING;
 	vp->on_lp = true;
@@ -746,6 +790,8 @@ static void hv_charge_locked(struct hv_lp *lp, struct hv_vp *vp, u64 start, u64 
 
 	hv_vp_roll_period(vp, period, true);
 	vp->period_ns += ns;
+	if (vp->slice_reserved)
+		vp->period_res_ns += ns;
 	if (lp->period != period) {
 		lp->period = period;
 		lp->period_busy_ns = 0;
@@ -888,12 +934,42 @@ static struct smp_hotplug_thread hv_dispatch_thread = {
 	.thread_comm		= "hvcore/%u",
 };
 
+/*
+ * Idle time of @cpu (with I/O wait), in ns: exact with NOHZ, else the
+ * kernel's tick-sampled figure.
+ */
+static u64 hv_cpu_idle_ns(unsigned int cpu)
+{
+	u64 idle = get_cpu_idle_time_us(cpu, NULL), iowait = get_cpu_iowait_time_us(cpu, NULL);
+	struct kernel_cpustat kcs;
+
+	if (idle != (u64)-1 && iowait != (u64)-1)
+		return (idle + iowait) * NSEC_PER_USEC;
+	kcpustat_cpu_fetch(&kcs, cpu);
+	return kcs.cpustat[CPUTIME_IDLE] + kcs.cpustat[CPUTIME_IOWAIT];
+}
+
+/* Time @lp's CPU was not idle while hvcore held it. */
+static u64 hv_lp_busy_ns(struct hv_lp *lp)
+{
+	u64 since = READ_ONCE(lp->up_since), busy = READ_ONCE(lp->busy_ns);
+	u64 up, idle;
+
+	if (!since)
+		return busy;
+	up = ktime_get_ns() - since;
+	idle = hv_cpu_idle_ns(lp->cpu) - READ_ONCE(lp->up_idle_ns);
+	return busy + (up > idle ? up - idle : 0);
+}
+
 /**
  * hv_lp_online() - an LP became usable: let its dispatcher look for work
  * @lp: the LP
  */
 void hv_lp_online(struct hv_lp *lp)
 {
+	WRITE_ONCE(lp->up_idle_ns, hv_cpu_idle_ns(lp->cpu));
+	WRITE_ONCE(lp->up_since, ktime_get_ns());
 	spin_lock(&hv_sched_lock);
 	hv_lp_wake(lp);
 	spin_unlock(&hv_sched_lock);
@@ -910,6 +986,8 @@ void hv_lp_offline(struct hv_lp *lp)
 	struct hv_vp *vp, *tmp;
 
 	hrtimer_cancel(&lp->period_timer);
+	WRITE_ONCE(lp->busy_ns, hv_lp_busy_ns(lp));
+	WRITE_ONCE(lp->up_since, 0);
 	spin_lock(&hv_sched_lock);
 	list_for_each_entry_safe(vp, tmp, &lp->rq, rq_node) {
 		list_del_init(&vp->rq_node);
@@ -918,31 +996,21 @@ void hv_lp_offline(struct hv_lp *lp)
 	spin_unlock(&hv_sched_lock);
 }
 
-/* Busy time of @cpu in the kernel's accounting: tasks and interrupts. */
-static u64 hv_cpu_busy_ns(unsigned int cpu)
-{
-	struct kernel_cpustat kcs;
-
-	kcpustat_cpu_fetch(&kcs, cpu);
-	return kcs.cpustat[CPUTIME_USER] + kcs.cpustat[CPUTIME_NICE] +
-	       kcs.cpustat[CPUTIME_SYSTEM] + kcs.cpustat[CPUTIME_IRQ] +
-	       kcs.cpustat[CPUTIME_SOFTIRQ];
-}
-
 /**
  * hv_lp_root_ns() - the root partition's run time on an LP
  * @lp: the LP
  *
  * The seeds' "Root VP n, % Total Run Time": what the CPU spent running
  * Linux (tasks and interrupts) other than hvcore's dispatching of VPs,
- * since hvcore was loaded. Tick-sampled by the kernel's own accounting.
+ * while hvcore held the LP: the time not idle, from the kernel's NOHZ idle
+ * accounting, less the VPs' run time. Both are clock readings, not tick
+ * samples, which a test host whose emulated CPUs take turns would skew.
  *
  * Return: nanoseconds.
  */
 u64 hv_lp_root_ns(struct hv_lp *lp)
 {
-	u64 busy = hv_cpu_busy_ns(lp->cpu) - lp->root_base_ns;
-	u64 vps = READ_ONCE(lp->total_ns);
+	u64 busy = hv_lp_busy_ns(lp), vps = READ_ONCE(lp->total_ns);
 
 	return busy > vps ? busy - vps : 0;
 }
@@ -976,7 +1044,6 @@ int hv_dispatch_init(void)
 		lp->asid_next = 1;
 		INIT_LIST_HEAD(&lp->rq);
 		lp->idle = true;
-		lp->root_base_ns = hv_cpu_busy_ns(cpu);
 		hrtimer_init(&lp->slice_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 		lp->slice_timer.function = hv_slice_end;
 		hrtimer_init(&lp->period_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_PINNED);
