@@ -409,8 +409,11 @@ struct poll_table_struct;
  * @mem:	guest memory
  * @nr_mmaps:	live mappings of @mem (CONFIGURE is refused while mapped)
  * @dir:	sysfs directory partitions/<id>
- * @nr_vps:	VPs in @vps
- * @vps:	the VPs
+ * @nr_vps:	VPs in @vps. Hot-add raises it under @lock and hv_sched_lock
+ *		both, so either is enough to read it; CONFIGURE changes it
+ *		under @lock while the partition is off and no run queue
+ *		holds its VPs
+ * @vps:	the VPs, room for HVCORE_MAX_VPS
  * @nr_running:	VPs on an LP now, under hv_sched_lock
  * @run_wq:	woken when @nr_running drops to 0
  * @npt:	nested page tables
@@ -437,6 +440,9 @@ struct poll_table_struct;
  * @policy_flags: HVCORE_POLICY_*, hv_sched_lock
  * @placed_off_node: VP placements on an LP outside @numa_node
  * @reserve_held: % of an LP its VPs' reservations hold while it runs
+ * @vp_entry:	where hot-added VPs start (HVCORE_HVCALL_SET_VP_ENTRY),
+ *		hv_sched_lock
+ * @vp_entry_set: the guest gave @vp_entry in this run, hv_sched_lock
  */
 struct hv_partition {
 	struct kref ref;
@@ -477,6 +483,8 @@ struct hv_partition {
 	u32 policy_flags;
 	u64 placed_off_node;
 	u64 reserve_held;
+	u64 vp_entry;
+	bool vp_entry_set;
 };
 
 /* What the exit handlers tell the dispatcher */
@@ -540,6 +548,9 @@ long hv_policy_ioctl(struct hv_partition *p, unsigned int cmd, void __user *uarg
 
 /* vp.c */
 int hv_vps_create(struct hv_partition *p, u32 count);
+struct hv_vp *hv_vp_new(struct hv_partition *p, u32 index);
+void hv_vp_free(struct hv_vp *vp);
+int hv_vp_start_like(struct hv_vp *vp, struct hv_vp *model, u64 rip);
 void hv_vps_destroy(struct hv_partition *p);
 void hv_vp_reset(struct hv_vp *vp);
 long hv_vp_ioctl(struct hv_partition *p, unsigned int cmd, void __user *uarg);

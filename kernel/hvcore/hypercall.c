@@ -49,6 +49,34 @@ static u16 hv_hc_get_vp_index(struct hv_vp *vp, bool fast)
 	       HVCORE_HV_STATUS_INVALID_PARAMETER : HVCORE_HV_STATUS_SUCCESS;
 }
 
+/*
+ * Where VPs hot-added later start. Fast: RDX = entry, R8 must be 0. Slow:
+ * the input GPA holds { u64 entry; u64 reserved (0) }. The entry must be a
+ * canonical address: VM entry would refuse another RIP.
+ */
+static u16 hv_hc_set_vp_entry(struct hv_vp *vp, bool fast)
+{
+	struct hv_partition *p = vp->part;
+	u64 in[2] = { vp->gpr[HVCORE_RDX], vp->gpr[HVCORE_R8] };
+	u16 st;
+
+	if (!fast) {
+		st = hv_hc_gpa_ok(p, in[0], sizeof(in));
+		if (st)
+			return st;
+		if (hv_gpa_read(p, in[0], in, sizeof(in)))
+			return HVCORE_HV_STATUS_INVALID_PARAMETER;
+	}
+	if (in[1] || (u64)((s64)(in[0] << 16) >> 16) != in[0])
+		return HVCORE_HV_STATUS_INVALID_PARAMETER;
+	/* HVCORE_ADD_VP reads the pair under the same lock. */
+	spin_lock(&hv_sched_lock);
+	p->vp_entry = in[0];
+	p->vp_entry_set = true;
+	spin_unlock(&hv_sched_lock);
+	return HVCORE_HV_STATUS_SUCCESS;
+}
+
 /* Returns HV_BLOCK when the text went to the worker, HV_RESUME otherwise. */
 static enum hv_action hv_hc_guest_log(struct hv_vp *vp, bool fast, u16 *st)
 {
@@ -107,6 +135,9 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 		break;
 	case HVCORE_HVCALL_GET_VP_INDEX:
 		st = hv_hc_get_vp_index(vp, fast);
+		break;
+	case HVCORE_HVCALL_SET_VP_ENTRY:
+		st = hv_hc_set_vp_entry(vp, fast);
 		break;
 	case HVCORE_HVCALL_GUEST_LOG:
 		act = hv_hc_guest_log(vp, fast, &st);

@@ -247,6 +247,11 @@ static void hv_partition_stop_locked(struct hv_partition *p, u32 code)
 	hv_channel_flush(p);
 	for (i = 0; i < p->nr_vps; i++)
 		hv_vp_reset(p->vps[i]);
+	/* The guest that gave the hot-add entry is gone; the next run gives its own. */
+	spin_lock(&hv_sched_lock);
+	p->vp_entry_set = false;
+	p->vp_entry = 0;
+	spin_unlock(&hv_sched_lock);
 	p->exit_code = code;
 	hv_channel_state_changed(p);
 }
@@ -556,6 +561,136 @@ static const char *const hv_state_names[] = {
 	[HVCORE_STATE_PAUSED] = "paused", [HVCORE_STATE_CRASHED] = "crashed",
 };
 
+/*
+ * Hot-add: the new VP takes VP 0's mode, and VP 0's registers can only be
+ * read while no VP of the partition is on an LP (the rule of GET_REGS; on
+ * VMX its VMCS may be current on another CPU). A running partition is
+ * therefore paused for the time of the copy, exactly as CONTROL PAUSE
+ * does, and resumed afterwards: its VPs lose the LP for a moment and go
+ * back to what they were doing. p->lock is held throughout, so no ioctl
+ * sees the intermediate state.
+ *
+ * Publishing: p->vps has room for HVCORE_MAX_VPS (it never moves), the new
+ * VP is complete before it is stored, and p->nr_vps is raised after the
+ * store, under p->lock and hv_sched_lock. Every reader of the pair holds
+ * one of the two (ioctls, sysfs, stop and delete: p->lock; the scheduler
+ * and admission: hv_sched_lock), except a dispatcher's crash path, which
+ * cannot run here: no VP of the partition is on an LP while it is off or
+ * paused. The same holds when a refused reservation takes the VP out again.
+ */
+static long hv_part_add_vp(struct hv_partition *p, void __user *uarg)
+{
+	struct hvcore_add_vp a;
+	struct hv_vp *vp;
+	bool paused_here = false;
+	u32 usize, n, state;
+	u64 rip;
+	int ret;
+
+	ret = hv_args_in(&a, sizeof(a), uarg, HVCORE_ADD_VP_SIZE_VER0, "ADD_VP", &usize);
+	if (!ret)
+		ret = hv_args_check("ADD_VP", a.flags, HVCORE_ADD_VP_ENTRY, a.reserved,
+				    sizeof(a.reserved));
+	if (!ret)
+		ret = hv_args_zero("ADD_VP", &a.reserved0, sizeof(a.reserved0));
+	if (!ret && a.vp_index) {
+		hv_bad_input("ADD_VP: vp_index is an output and must be 0");
+		ret = -EINVAL;
+	}
+	if (!ret && a.rip && !(a.flags & HVCORE_ADD_VP_ENTRY)) {
+		hv_bad_input("ADD_VP: rip is given only with HVCORE_ADD_VP_ENTRY");
+		ret = -EINVAL;
+	}
+	if (ret)
+		return ret;
+
+	n = p->nr_vps;
+	state = READ_ONCE(p->state);
+	if (state != HVCORE_STATE_OFF && state != HVCORE_STATE_RUNNING &&
+	    state != HVCORE_STATE_PAUSED) {
+		hv_bad_input("ADD_VP: partition %u is %s", p->id, hv_state_names[state]);
+		return -EBUSY;
+	}
+	if (n >= HVCORE_MAX_VPS) {
+		hv_bad_input("ADD_VP: partition %u has %u VPs already, the most there can be",
+			     p->id, n);
+		return -EINVAL;
+	}
+	/* Allocate before pausing: the guest need not wait for the allocator. */
+	vp = hv_vp_new(p, n);
+	if (!vp)
+		return -ENOMEM;
+
+	if (state == HVCORE_STATE_RUNNING) {
+		spin_lock(&hv_sched_lock);
+		state = p->state;
+		if (state == HVCORE_STATE_RUNNING) {
+			p->state = HVCORE_STATE_PAUSED;
+			hv_vps_stop_locked(p, HVCORE_VP_PAUSED);
+			paused_here = true;
+		}
+		spin_unlock(&hv_sched_lock);
+		if (paused_here)
+			hv_partition_wait_idle(p);
+		/* A VP that was still on its LP may have crashed the partition. */
+		state = READ_ONCE(p->state);
+		if (state == HVCORE_STATE_CRASHED) {
+			paused_here = false;	/* a crash is not undone by a resume */
+			hv_bad_input("ADD_VP: partition %u crashed meanwhile", p->id);
+			ret = -EBUSY;
+			goto out;
+		}
+	}
+
+	spin_lock(&hv_sched_lock);
+	rip = a.rip;
+	if (!(a.flags & HVCORE_ADD_VP_ENTRY)) {
+		if (p->vp_entry_set)
+			rip = p->vp_entry;
+		else
+			ret = -ENOENT;
+	}
+	spin_unlock(&hv_sched_lock);
+	if (ret) {
+		hv_bad_input("ADD_VP: partition %u: no entry registered by the guest nor given",
+			     p->id);
+		goto out;
+	}
+	ret = hv_vp_start_like(vp, p->vps[0], rip);
+	if (ret)
+		goto out;
+
+	spin_lock(&hv_sched_lock);
+	p->vps[n] = vp;
+	/* Readers that see the new count see the VP it covers. */
+	smp_wmb();
+	WRITE_ONCE(p->nr_vps, n + 1);
+	/* A running or paused partition holds its VPs' reservations: add this one's. */
+	if (state != HVCORE_STATE_OFF)
+		ret = hv_sched_admit_locked(p, p->reserve, "ADD_VP");
+	if (ret) {
+		WRITE_ONCE(p->nr_vps, n);
+		p->vps[n] = NULL;
+	} else {
+		/* Paused (by us or the caller): parked, ready at resume. Off: VP_OFF. */
+		hv_vp_make_ready_locked(vp);
+	}
+	spin_unlock(&hv_sched_lock);
+
+out:
+	if (paused_here)
+		hv_partition_resume_locked(p);
+	if (ret) {
+		hv_vp_free(vp);
+		return ret;
+	}
+	pr_info("partition %u: VP %u added at 0x%llx by %s[%d]\n", p->id, n, rip,
+		current->comm, task_pid_nr(current));
+	a.vp_index = n;
+	/* The VP exists even if this fails: PARTITION_INFO counts it. */
+	return hv_args_out(uarg, &a, sizeof(a), usize);
+}
+
 static long hv_part_control(struct hv_partition *p, void __user *uarg)
 {
 	struct hvcore_control c;
@@ -637,6 +772,7 @@ static long hv_partition_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	case HV_IOC_NOSIZE(HVCORE_COMPLETE):
 	case HV_IOC_NOSIZE(HVCORE_SET_POLICY):
 	case HV_IOC_NOSIZE(HVCORE_GET_POLICY):
+	case HV_IOC_NOSIZE(HVCORE_ADD_VP):
 		break;
 	default:
 		hv_bad_input("unknown ioctl 0x%x on a partition fd", cmd);
@@ -666,6 +802,9 @@ static long hv_partition_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	case HV_IOC_NOSIZE(HVCORE_SET_POLICY):
 	case HV_IOC_NOSIZE(HVCORE_GET_POLICY):
 		ret = hv_policy_ioctl(p, cmd, uarg);
+		break;
+	case HV_IOC_NOSIZE(HVCORE_ADD_VP):
+		ret = hv_part_add_vp(p, uarg);
 		break;
 	default:
 		ret = hv_vp_ioctl(p, cmd, uarg);

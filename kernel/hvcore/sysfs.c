@@ -273,6 +273,7 @@ enum hv_part_field {
 	HV_PF_PAGES_2M, HV_PF_NUMA_NODE, HV_PF_PAGES_OFF_NODE,
 	HV_PF_NPT_MAPPED, HV_PF_NPT_ACCESSED, HV_PF_NPT_DIRTY,
 	HV_PF_WEIGHT, HV_PF_RESERVE, HV_PF_CAP, HV_PF_IO_BOOST, HV_PF_PLACED_OFF_NODE,
+	HV_PF_VP_COUNT,
 };
 
 struct hv_part_attr {
@@ -330,6 +331,9 @@ static ssize_t hv_part_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	case HV_PF_PLACED_OFF_NODE:
 		n = sysfs_emit(buf, "%llu\n", READ_ONCE(p->placed_off_node));
 		break;
+	case HV_PF_VP_COUNT:
+		n = sysfs_emit(buf, "%u\n", p->nr_vps);
+		break;
 	default:
 		n = sysfs_emit(buf, "%lu\n", p->mem.off_node);
 		break;
@@ -359,6 +363,7 @@ HV_PART_ATTR(cpu_reserve, HV_PF_RESERVE);
 HV_PART_ATTR(cpu_cap, HV_PF_CAP);
 HV_PART_ATTR(cpu_io_boost, HV_PF_IO_BOOST);
 HV_PART_ATTR(placed_off_node, HV_PF_PLACED_OFF_NODE);
+HV_PART_ATTR(vp_count, HV_PF_VP_COUNT);
 
 static struct attribute *hv_part_attrs[] = {
 	&hv_part_name.kattr.attr,
@@ -376,6 +381,7 @@ static struct attribute *hv_part_attrs[] = {
 	&hv_part_cpu_cap.kattr.attr,
 	&hv_part_cpu_io_boost.kattr.attr,
 	&hv_part_placed_off_node.kattr.attr,
+	&hv_part_vp_count.kattr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hv_part);

@@ -22,7 +22,12 @@
 
 #include "hvcore.h"
 
-static void hv_vp_free(struct hv_vp *vp)
+/**
+ * hv_vp_free() - free a VP that no partition lists (or whose partition is
+ *		  being torn down) and that never runs again
+ * @vp: the VP, or one half built by hv_vp_new()
+ */
+void hv_vp_free(struct hv_vp *vp)
 {
 	if (vp->arch)
 		hv_arch->vp_destroy(vp);
@@ -49,9 +54,45 @@ void hv_vp_reset(struct hv_vp *vp)
 }
 
 /**
+ * hv_vp_new() - a VP of @p in reset state, not yet in @p->vps
+ * @p:		its partition
+ * @index:	the number it will have
+ *
+ * CONFIGURE and hot-add both make their VPs here, so that the vendor state
+ * (VMCB or VMCS) of a hot-added VP is set up exactly like the others'.
+ *
+ * Return: the VP, or NULL when memory ran out (nothing left allocated).
+ */
+struct hv_vp *hv_vp_new(struct hv_partition *p, u32 index)
+{
+	struct hv_vp *vp = kzalloc(sizeof(*vp), GFP_KERNEL_ACCOUNT);
+
+	if (!vp)
+		return NULL;
+	vp->part = p;
+	vp->index = index;
+	vp->lp = -1;
+	vp->home = -1;
+	vp->asid_lp = -1;
+	vp->mmio_reg = -1;
+	INIT_LIST_HEAD(&vp->rq_node);
+	INIT_LIST_HEAD(&vp->msg_node);
+	vp->xsave = hv_fpu_alloc();
+	if (!vp->xsave || hv_arch->vp_create(vp)) {
+		hv_vp_free(vp);
+		return NULL;
+	}
+	hv_vp_reset(vp);
+	return vp;
+}
+
+/**
  * hv_vps_create() - give a partition @count VPs in reset state
  * @p:		partition, off, with p->lock held and no VPs
  * @count:	1..HVCORE_MAX_VPS
+ *
+ * @p->vps has room for HVCORE_MAX_VPS from the start: hot-add then only
+ * fills a slot, and the array never moves under a reader.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -59,33 +100,63 @@ int hv_vps_create(struct hv_partition *p, u32 count)
 {
 	u32 i;
 
-	p->vps = kcalloc(count, sizeof(*p->vps), GFP_KERNEL_ACCOUNT);
+	p->vps = kcalloc(HVCORE_MAX_VPS, sizeof(*p->vps), GFP_KERNEL_ACCOUNT);
 	if (!p->vps)
 		return -ENOMEM;
 	for (i = 0; i < count; i++) {
-		struct hv_vp *vp = kzalloc(sizeof(*vp), GFP_KERNEL_ACCOUNT);
+		struct hv_vp *vp = hv_vp_new(p, i);
 
-		if (!vp)
-			goto fail;
+		if (!vp) {
+			hv_vps_destroy(p);
+			return -ENOMEM;
+		}
 		p->vps[i] = vp;
 		p->nr_vps = i + 1;
-		vp->part = p;
-		vp->index = i;
-		vp->lp = -1;
-		vp->home = -1;
-		vp->asid_lp = -1;
-		vp->mmio_reg = -1;
-		INIT_LIST_HEAD(&vp->rq_node);
-		INIT_LIST_HEAD(&vp->msg_node);
-		vp->xsave = hv_fpu_alloc();
-		if (!vp->xsave || hv_arch->vp_create(vp))
-			goto fail;
-		hv_vp_reset(vp);
 	}
 	return 0;
-fail:
-	hv_vps_destroy(p);
-	return -ENOMEM;
+}
+
+/**
+ * hv_vp_start_like() - set a new VP up to start in the mode of another
+ * @vp:		the new VP, not yet listed in its partition
+ * @model:	a VP of the same partition that is not on an LP (hot-add:
+ *		the partition is off or paused)
+ * @rip:	where @vp starts
+ *
+ * @vp gets @model's control registers (CR0, CR3, CR4), EFER, segments,
+ * descriptor tables, PAT and XCR0, so that it can run the code at @rip in
+ * the same mode; RIP = @rip, RDI = its index, RFLAGS = 2, other GPRs 0.
+ * What belongs to one processor rather than to the mode is not copied: CR2,
+ * CR8, DR6, the SYSCALL/SYSENTER MSRs and KERNEL_GS_BASE keep their reset
+ * values, and no event is pending. The registers go through the backend's
+ * set_regs(), which checks them as SET_REGS does.
+ *
+ * Return: 0, or -EINVAL (one dmesg line) if the backend refuses them.
+ */
+int hv_vp_start_like(struct hv_vp *vp, struct hv_vp *model, u64 rip)
+{
+	struct hvcore_regs m = {}, r = {};
+	int ret;
+
+	hv_arch->get_regs(model, &m);
+	memcpy(r.seg, m.seg, sizeof(r.seg));
+	r.gdt = m.gdt;
+	r.idt = m.idt;
+	r.cr0 = m.cr0;
+	r.cr3 = m.cr3;
+	r.cr4 = m.cr4;
+	r.efer = m.efer;
+	r.pat = m.pat;
+	r.dr7 = HV_DR7_INIT;
+	ret = hv_arch->set_regs(vp, &r);
+	if (ret)
+		return ret;
+	memset(vp->gpr, 0, sizeof(vp->gpr));
+	vp->gpr[HVCORE_RDI] = vp->index;
+	vp->rip = rip;
+	vp->rflags = X86_EFLAGS_FIXED;
+	vp->xcr0 = model->xcr0;
+	return 0;
 }
 
 /**

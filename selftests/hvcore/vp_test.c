@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Virtual processors: registers (HVCORE_GET/SET_REGS), VP_INFO, run
- * control (HVCORE_CONTROL), real mode, two partitions on two LPs, deleting
- * a running partition, unloading hvcore with partitions running.
+ * control (HVCORE_CONTROL), real mode, two partitions on two LPs, hot-add
+ * (HVCORE_ADD_VP), deleting a running partition, unloading hvcore with
+ * partitions running.
  *
  * Guests come from the guest library (guest.h, guests/); independent
  * measures are the guests' own records in their memory and the page count
@@ -523,6 +524,364 @@ TEST_F_TIMEOUT(vp, migration_under_load, 120)
 	ASSERT_EQ(0, guest_info(&self->g, &pi));
 	EXPECT_EQ(HVCORE_STATE_RUNNING, pi.state) TH_LOG("crash reason %u", pi.crash_reason);
 	EXPECT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_STOP, 0));
+}
+
+/*
+ * Hot-add (HVCORE_ADD_VP) with the hotadd guest: its two entries for added
+ * VPs are at fixed offsets of the image (guests/hotadd.S).
+ */
+#define HOTADD_ENTRY_GUEST	(GUEST_CODE + 0x1100)
+#define HOTADD_ENTRY_WORKER	(GUEST_CODE + 0x1140)
+#define HV_INVALID_ALIGNMENT	4
+#define HV_INVALID_PARAMETER	5
+#define HV_INVALID_HC_INPUT	3
+
+static int add_vp(struct guest *g, __u32 flags, __u64 rip, __u32 *index)
+{
+	struct hvcore_add_vp a = { .size = sizeof(a), .flags = flags, .rip = rip };
+
+	if (ioctl(g->fd, HVCORE_ADD_VP, &a))
+		return -errno;
+	if (index)
+		*index = a.vp_index;
+	return 0;
+}
+
+static long sysfs_vp_count(struct guest *g)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), SYSFS "/partitions/%u/vp_count", g->id);
+	return read_long(path);
+}
+
+/* Until VP @vp of the spinning guest has counted, up to 20 s. */
+static bool wait_spins(struct guest *g, unsigned int vp)
+{
+	int i;
+
+	for (i = 0; i < 2000 && !spins(g, vp); i++)
+		guest_sleep_ms(10);
+	return spins(g, vp) != 0;
+}
+
+static void wait_pages(struct _test_data_vp *self)
+{
+	int i;
+
+	for (i = 0; i < 200 && hvt_held_pages() != self->baseline; i++)
+		guest_sleep_ms(10);
+}
+
+/* The hotadd guest on one VP, running, its entry registered. */
+static int hotadd_start(struct guest *g, int dev, const char *name, __u64 arg)
+{
+	int ret = guest_create(g, dev, name, 4 * MIB, 1);
+
+	if (!ret)
+		ret = guest_load_long(g, GUEST_IMAGE(hotadd));
+	g->args[0] = arg;
+	if (!ret)
+		ret = guest_set_entry_regs(g);
+	if (!ret)
+		ret = guest_control(g, HVCORE_CONTROL_START, 0);
+	if (!ret)
+		ret = guest_wait_phase(g, 0, 1, 20000);
+	return ret;
+}
+
+/* A running 1-VP partition grows to 2; the guest sees VP 1 run. */
+TEST_F_TIMEOUT(vp, hotadd_running, 120)
+{
+	struct hvcore_partition_info pi;
+	struct hvcore_vp_info vi;
+	struct hvcore_regs r0, r1;
+	__u32 index = 99;
+	__u64 a;
+
+	ASSERT_EQ(0, hotadd_start(&self->g, self->dev, "hot", 0));
+	/* Both registrations succeeded, at the entry the test knows. */
+	EXPECT_EQ(0, guest_result(&self->g, 0, 2));
+	EXPECT_EQ(0, guest_result(&self->g, 0, 16));
+	EXPECT_EQ(HOTADD_ENTRY_GUEST, guest_result(&self->g, 0, 20));
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(1, pi.vp_count);
+	EXPECT_EQ(1, sysfs_vp_count(&self->g));
+
+	ASSERT_EQ(0, add_vp(&self->g, 0, 0, &index));
+	EXPECT_EQ(1, index);
+	ASSERT_TRUE(wait_spins(&self->g, 1)) TH_LOG("VP 1 never counted");
+	EXPECT_EQ(1, guest_result(&self->g, 1, 1));	/* RDI */
+	EXPECT_EQ(1, guest_result(&self->g, 1, 2));	/* the registered entry */
+	EXPECT_EQ(0, guest_result(&self->g, 1, 3));	/* other GPRs were 0 */
+	a = spins(&self->g, 1);
+	guest_sleep_ms(300);
+	EXPECT_LT(a, spins(&self->g, 1));
+	a = spins(&self->g, 0);
+	guest_sleep_ms(300);
+	EXPECT_LT(a, spins(&self->g, 0)) TH_LOG("VP 0 stopped after the hot-add");
+
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(2, pi.vp_count);
+	EXPECT_EQ(HVCORE_STATE_RUNNING, pi.state) TH_LOG("crash reason %u", pi.crash_reason);
+	EXPECT_EQ(2, sysfs_vp_count(&self->g));
+	ASSERT_EQ(0, guest_vp_info(&self->g, 1, &vi));
+	EXPECT_LT(0, vi.dispatches);
+	EXPECT_LT(0, vi.guest_ns);
+	EXPECT_EQ(-EINVAL, guest_vp_info(&self->g, 2, &vi));
+
+	/* Paused: VP 1 runs in VP 0's mode, on its own GS base. */
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_PAUSE, 0));
+	ASSERT_EQ(0, guest_get_regs(&self->g, 0, &r0));
+	ASSERT_EQ(0, guest_get_regs(&self->g, 1, &r1));
+	EXPECT_EQ(r0.cr0, r1.cr0);
+	EXPECT_EQ(r0.cr3, r1.cr3);
+	EXPECT_EQ(r0.cr4, r1.cr4);
+	EXPECT_EQ(r0.efer, r1.efer);
+	EXPECT_EQ(r0.gdt.base, r1.gdt.base);
+	EXPECT_EQ(r0.idt.base, r1.idt.base);
+	EXPECT_EQ(r0.seg[HVCORE_CS].selector, r1.seg[HVCORE_CS].selector);
+	EXPECT_EQ(GUEST_VP_AREA + GUEST_VP_SIZE, r1.seg[HVCORE_GS].base);
+	EXPECT_EQ(1, r1.gpr[HVCORE_RDI]);
+
+	/* STOP keeps both VPs and forgets the guest's entry. */
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_STOP, 0));
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(2, pi.vp_count);
+	EXPECT_EQ(HVCORE_STATE_OFF, pi.state);
+	a = spins(&self->g, 1);
+	guest_sleep_ms(200);
+	EXPECT_EQ(a, spins(&self->g, 1));
+	EXPECT_EQ(-ENOENT, add_vp(&self->g, 0, 0, NULL));
+
+	guest_destroy(&self->g);
+	wait_pages(self);
+	EXPECT_EQ(self->baseline, hvt_held_pages());
+}
+
+/* The worker's entry, added while paused: VP 1 runs only after RESUME. */
+TEST_F_TIMEOUT(vp, hotadd_paused_worker_entry, 120)
+{
+	struct hvcore_regs r0, r1;
+	struct hvcore_vp_info vi;
+	struct hvcore_select s = { .size = sizeof(s) };
+	__u32 index = 99, nonzero = 0;
+	unsigned int i;
+
+	ASSERT_EQ(0, hotadd_start(&self->g, self->dev, "hotp", 0));
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_PAUSE, 0));
+	ASSERT_EQ(0, add_vp(&self->g, HVCORE_ADD_VP_ENTRY, HOTADD_ENTRY_WORKER, &index));
+	EXPECT_EQ(1, index);
+	ASSERT_EQ(0, guest_vp_info(&self->g, 1, &vi));
+	EXPECT_EQ(HVCORE_VP_PAUSED, vi.state);
+
+	/* Its registers before it ever ran. */
+	ASSERT_EQ(0, guest_get_regs(&self->g, 0, &r0));
+	ASSERT_EQ(0, guest_get_regs(&self->g, 1, &r1));
+	EXPECT_EQ(HOTADD_ENTRY_WORKER, r1.rip);
+	EXPECT_EQ(2, r1.rflags);
+	for (i = 0; i < HVCORE_NR_GPRS; i++)
+		if (i != HVCORE_RDI && r1.gpr[i])
+			nonzero |= 1U << i;
+	EXPECT_EQ(0, nonzero) TH_LOG("GPRs not zero: mask 0x%x", nonzero);
+	EXPECT_EQ(1, r1.gpr[HVCORE_RDI]);
+	EXPECT_EQ(r0.cr0, r1.cr0);
+	EXPECT_EQ(r0.cr3, r1.cr3);
+	EXPECT_EQ(r0.cr4, r1.cr4);
+	EXPECT_EQ(r0.efer, r1.efer);
+	EXPECT_EQ(r0.pat, r1.pat);
+	EXPECT_EQ(0, r1.cr2);
+	EXPECT_EQ(0, r1.cr8);
+	EXPECT_EQ(r0.xcr0, r1.xcr0);
+	EXPECT_EQ(r0.gdt.base, r1.gdt.base);
+	EXPECT_EQ(r0.gdt.limit, r1.gdt.limit);
+	EXPECT_EQ(r0.idt.base, r1.idt.base);
+	EXPECT_EQ(r0.idt.limit, r1.idt.limit);
+	for (i = 0; i < HVCORE_NR_SEGS; i++) {
+		EXPECT_EQ(r0.seg[i].selector, r1.seg[i].selector) TH_LOG("segment %u", i);
+		EXPECT_EQ(r0.seg[i].base, r1.seg[i].base) TH_LOG("segment %u", i);
+		EXPECT_EQ(r0.seg[i].type, r1.seg[i].type) TH_LOG("segment %u", i);
+		EXPECT_EQ(r0.seg[i].l, r1.seg[i].l) TH_LOG("segment %u", i);
+	}
+
+	guest_sleep_ms(300);
+	EXPECT_EQ(0, spins(&self->g, 1));
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_RESUME, 0));
+	ASSERT_TRUE(wait_spins(&self->g, 1)) TH_LOG("VP 1 never counted");
+	EXPECT_EQ(1, guest_result(&self->g, 1, 1));
+	EXPECT_EQ(2, guest_result(&self->g, 1, 2));	/* the worker's entry */
+	EXPECT_EQ(0, guest_result(&self->g, 1, 3));
+
+	/* Deleted while running with a hot-added VP: everything goes back. */
+	s.id = self->g.id;
+	ASSERT_EQ(0, ioctl(self->dev, HVCORE_DELETE_PARTITION, &s));
+	self->g.id = 0;
+	guest_destroy(&self->g);
+	wait_pages(self);
+	EXPECT_EQ(self->baseline, hvt_held_pages());
+}
+
+/* Added while off: VP 1 starts with the others on START. */
+TEST_F_TIMEOUT(vp, hotadd_off, 120)
+{
+	struct hvcore_partition_info pi;
+	struct hvcore_vp_info vi;
+	__u32 index = 99;
+	char msg[96];
+	int km;
+
+	ASSERT_EQ(0, guest_create(&self->g, self->dev, "hoto", 4 * MIB, 1));
+	ASSERT_EQ(0, guest_load_long(&self->g, GUEST_IMAGE(hotadd)));
+	ASSERT_EQ(0, guest_set_entry_regs(&self->g));
+	/* Never started: no guest entry, so the worker's is needed. */
+	km = kmsg_mark();
+	EXPECT_EQ(-ENOENT, add_vp(&self->g, 0, 0, NULL));
+	snprintf(msg, sizeof(msg), "ADD_VP: partition %u: no entry registered", self->g.id);
+	EXPECT_TRUE(kmsg_has(km, msg)) TH_LOG("%s", msg);
+	ASSERT_EQ(0, add_vp(&self->g, HVCORE_ADD_VP_ENTRY, HOTADD_ENTRY_WORKER, &index));
+	EXPECT_EQ(1, index);
+	ASSERT_EQ(0, guest_vp_info(&self->g, 1, &vi));
+	EXPECT_EQ(HVCORE_VP_OFF, vi.state);
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(2, pi.vp_count);
+	guest_sleep_ms(100);
+	EXPECT_EQ(0, spins(&self->g, 1));
+
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_START, 0));
+	ASSERT_TRUE(wait_spins(&self->g, 1)) TH_LOG("VP 1 never counted");
+	EXPECT_TRUE(wait_spins(&self->g, 0));
+	EXPECT_EQ(1, guest_result(&self->g, 1, 1));
+	EXPECT_EQ(2, guest_result(&self->g, 1, 2));
+	EXPECT_EQ(0, guest_result(&self->g, 1, 3));
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_STOP, 0));
+	guest_destroy(&self->g);
+	wait_pages(self);
+	EXPECT_EQ(self->baseline, hvt_held_pages());
+}
+
+TEST_F_TIMEOUT(vp, hotadd_bad_input, 120)
+{
+	struct hvcore_add_vp a;
+	struct {
+		struct hvcore_add_vp a;
+		__u64 more[2];
+	} big;
+	struct hvcore_partition_info pi;
+	char msg[96];
+	int km;
+
+	/* The guest's malformed calls give TLFS statuses and register nothing. */
+	ASSERT_EQ(0, hotadd_start(&self->g, self->dev, "hotbad", 1));
+	EXPECT_EQ(HV_INVALID_PARAMETER, guest_result(&self->g, 0, 10));
+	EXPECT_EQ(HV_INVALID_PARAMETER, guest_result(&self->g, 0, 11));
+	EXPECT_EQ(HV_INVALID_ALIGNMENT, guest_result(&self->g, 0, 12));
+	EXPECT_EQ(HV_INVALID_PARAMETER, guest_result(&self->g, 0, 13));
+	EXPECT_EQ(HV_INVALID_PARAMETER, guest_result(&self->g, 0, 14));
+	EXPECT_EQ(HV_INVALID_HC_INPUT, guest_result(&self->g, 0, 15));
+	km = kmsg_mark();
+	EXPECT_EQ(-ENOENT, add_vp(&self->g, 0, 0, NULL));
+	EXPECT_TRUE(kmsg_has(km, "no entry registered by the guest nor given"));
+
+#define BAD(field, value, err, msg) do {				\
+		memset(&a, 0, sizeof(a));				\
+		a.size = sizeof(a);					\
+		a.flags = HVCORE_ADD_VP_ENTRY;				\
+		a.rip = HOTADD_ENTRY_WORKER;				\
+		a.field = value;					\
+		km = kmsg_mark();					\
+		EXPECT_EQ(-1, ioctl(self->g.fd, HVCORE_ADD_VP, &a));	\
+		EXPECT_EQ(err, errno) TH_LOG(#field " = " #value);	\
+		EXPECT_TRUE(kmsg_has(km, msg)) TH_LOG(#field " = " #value); \
+	} while (0)
+	BAD(flags, 2, EINVAL, "ADD_VP: unknown flags 0x2");
+	BAD(reserved[3], 1, EINVAL, "ADD_VP: reserved fields must be zero");
+	BAD(reserved0, 1, EINVAL, "ADD_VP: reserved fields must be zero");
+	BAD(vp_index, 1, EINVAL, "ADD_VP: vp_index is an output");
+	BAD(size, 16, EINVAL, "ADD_VP: size 16");
+	BAD(flags, 0, EINVAL, "ADD_VP: rip is given only with HVCORE_ADD_VP_ENTRY");
+#undef BAD
+	memset(&big, 0, sizeof(big));
+	big.a.size = sizeof(big);
+	big.a.flags = HVCORE_ADD_VP_ENTRY;
+	big.a.rip = HOTADD_ENTRY_WORKER;
+	big.more[1] = 1;
+	EXPECT_EQ(-1, ioctl(self->g.fd, _IOWR(HVCORE_IOCTL_TYPE, 0x4f, big), &big));
+	EXPECT_EQ(E2BIG, errno);
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(1, pi.vp_count);
+	EXPECT_EQ(HVCORE_STATE_RUNNING, pi.state);
+	/* A larger structure with a zero tail is fine. */
+	big.more[1] = 0;
+	EXPECT_EQ(0, ioctl(self->g.fd, _IOWR(HVCORE_IOCTL_TYPE, 0x4f, big), &big));
+	EXPECT_EQ(1, big.a.vp_index);
+	guest_destroy(&self->g);
+
+	/* Crashed: refused. */
+	ASSERT_EQ(0, guest_create(&self->g, self->dev, "hotcrash", 4 * MIB, 1));
+	ASSERT_EQ(0, guest_load_long(&self->g, GUEST_IMAGE(crash)));
+	self->g.args[0] = 1;	/* triple fault */
+	ASSERT_EQ(0, guest_set_entry_regs(&self->g));
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_START, 0));
+	ASSERT_EQ(0, guest_wait_state(&self->g, HVCORE_STATE_CRASHED, 20000));
+	km = kmsg_mark();
+	EXPECT_EQ(-EBUSY, add_vp(&self->g, HVCORE_ADD_VP_ENTRY, HOTADD_ENTRY_WORKER, NULL));
+	snprintf(msg, sizeof(msg), "ADD_VP: partition %u is crashed", self->g.id);
+	EXPECT_TRUE(kmsg_has(km, msg)) TH_LOG("%s", msg);
+	guest_destroy(&self->g);
+
+	/* At most HVCORE_MAX_VPS. */
+	ASSERT_EQ(0, guest_create(&self->g, self->dev, "hotmax", 0, HVCORE_MAX_VPS - 1));
+	EXPECT_EQ(0, add_vp(&self->g, HVCORE_ADD_VP_ENTRY, 0, NULL));
+	km = kmsg_mark();
+	EXPECT_EQ(-EINVAL, add_vp(&self->g, HVCORE_ADD_VP_ENTRY, 0, NULL));
+	EXPECT_TRUE(kmsg_has(km, "has 64 VPs already"));
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(HVCORE_MAX_VPS, pi.vp_count);
+	EXPECT_EQ(HVCORE_MAX_VPS, sysfs_vp_count(&self->g));
+	guest_destroy(&self->g);
+	wait_pages(self);
+	EXPECT_EQ(self->baseline, hvt_held_pages());
+}
+
+/* A paused partition holds its VPs' reservations: one more must fit. */
+TEST_F_TIMEOUT(vp, hotadd_reservation, 120)
+{
+	struct hvcore_policy pol = { .size = sizeof(pol), .weight = 100, .cap = 100 };
+	struct hvcore_partition_info pi;
+	long lps = nr_lps(self->dev);
+	long root = read_long("/sys/module/hvcore/parameters/root_reserve");
+	char msg[96];
+	int km;
+
+	ASSERT_LT(0, lps);
+	ASSERT_LE(0, root);
+	if (lps > GUEST_MAX_VPS)
+		SKIP(return, "more LPs than the guest library has VPs");
+	/* One VP per LP at the most each may reserve: full; one more is not. */
+	pol.reserve = 100 - root;
+	ASSERT_EQ(0, guest_create(&self->g, self->dev, "hotres", 4 * MIB, lps));
+	ASSERT_EQ(0, guest_load_long(&self->g, GUEST_IMAGE(spin)));
+	ASSERT_EQ(0, guest_set_entry_regs(&self->g));
+	ASSERT_EQ(0, ioctl(self->g.fd, HVCORE_SET_POLICY, &pol));
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_START, 0));
+	ASSERT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_PAUSE, 0));
+	km = kmsg_mark();
+	EXPECT_EQ(-ENOSPC, add_vp(&self->g, HVCORE_ADD_VP_ENTRY, GUEST_CODE, NULL));
+	snprintf(msg, sizeof(msg), "ADD_VP: %ld VPs x %u%% do not fit", lps + 1, pol.reserve);
+	EXPECT_TRUE(kmsg_has(km, msg)) TH_LOG("%s", msg);
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(lps, pi.vp_count);
+
+	/* Without the reservation it fits, and the count grows. */
+	pol.reserve = 0;
+	ASSERT_EQ(0, ioctl(self->g.fd, HVCORE_SET_POLICY, &pol));
+	EXPECT_EQ(0, add_vp(&self->g, HVCORE_ADD_VP_ENTRY, GUEST_CODE, NULL));
+	ASSERT_EQ(0, guest_info(&self->g, &pi));
+	EXPECT_EQ(lps + 1, pi.vp_count);
+	EXPECT_EQ(0, guest_control(&self->g, HVCORE_CONTROL_STOP, 0));
+	guest_destroy(&self->g);
+	wait_pages(self);
+	EXPECT_EQ(self->baseline, hvt_held_pages());
 }
 
 TEST_F_TIMEOUT(vp, delete_while_running, 120)

@@ -725,6 +725,7 @@ struct hvcore_attach {
 #define HVCORE_HVCALL_NULL		0x7f01	/* does nothing; fast */
 #define HVCORE_HVCALL_GET_VP_INDEX	0x7f02	/* fast: RDX out; slow: u32 at output GPA */
 #define HVCORE_HVCALL_GUEST_LOG		0x7f03	/* input GPA: u32 len, u32 0, bytes */
+#define HVCORE_HVCALL_SET_VP_ENTRY	0x7f04	/* fast: RDX entry, R8 0; slow: u64 entry, u64 0 */
 
 #define HVCORE_HV_STATUS_SUCCESS		0x0000
 #define HVCORE_HV_STATUS_INVALID_HYPERCALL_CODE	0x0002
@@ -775,6 +776,39 @@ struct hvcore_policy {
 #define HVCORE_WEIGHT_DEFAULT	100
 #define HVCORE_WEIGHT_MAX	10000
 
+/* struct hvcore_add_vp.flags */
+#define HVCORE_ADD_VP_ENTRY	(1U << 0)	/* start at @rip, not the guest's entry */
+
+/**
+ * struct hvcore_add_vp - HVCORE_ADD_VP: one more VP (hot-add)
+ * @size:	sizeof(struct hvcore_add_vp)
+ * @flags:	HVCORE_ADD_VP_*
+ * @vp_index:	out: the new VP's index (the old VP count); must be 0 on input
+ * @reserved0:	must be 0
+ * @rip:	with HVCORE_ADD_VP_ENTRY: where the new VP starts; must be 0
+ *		without it (the VP then starts at the entry the guest gave
+ *		with HVCORE_HVCALL_SET_VP_ENTRY, -ENOENT if none)
+ * @reserved:	must be 0
+ *
+ * Allowed while the partition is off, running or paused (-EBUSY
+ * otherwise), up to HVCORE_MAX_VPS VPs (-EINVAL beyond). The new VP takes
+ * the mode VP 0 is in (control registers, EFER, segments, descriptor
+ * tables, PAT, XCR0) with RIP = the entry, RDI = @vp_index, RFLAGS = 2 and
+ * the other GPRs 0. It runs at once in a running partition, on RESUME in a
+ * paused one and on START in one that is off. A partition that holds a CPU
+ * reservation must have room for the new VP's (-ENOSPC).
+ */
+struct hvcore_add_vp {
+	__u32 size;
+	__u32 flags;
+	__u32 vp_index;
+	__u32 reserved0;
+	__u64 rip;
+	__u64 reserved[4];
+};
+
+#define HVCORE_ADD_VP_SIZE_VER0	56
+
 #define HVCORE_IOCTL_TYPE	0xB7
 
 /* /dev/hvcore */
@@ -804,5 +838,6 @@ struct hvcore_policy {
 #define HVCORE_COMPLETE		_IOW(HVCORE_IOCTL_TYPE, 0x4c, struct hvcore_complete)
 #define HVCORE_SET_POLICY	_IOW(HVCORE_IOCTL_TYPE, 0x4d, struct hvcore_policy)
 #define HVCORE_GET_POLICY	_IOWR(HVCORE_IOCTL_TYPE, 0x4e, struct hvcore_policy)
+#define HVCORE_ADD_VP		_IOWR(HVCORE_IOCTL_TYPE, 0x4f, struct hvcore_add_vp)
 
 #endif /* _UAPI_LINUX_HVCORE_H */
