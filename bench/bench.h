@@ -28,6 +28,8 @@ struct bench_guest {
 };
 
 extern const struct bench_guest bench_guests[BENCH_NR];
+/* The scheduler rows' guests (guests/spin.S, guests/wake.S). */
+extern const struct bench_guest bench_spin, bench_wake;
 
 /* A segment register as both ABIs describe it. */
 struct bench_seg {
@@ -85,6 +87,17 @@ void bench_snap_note(const struct bench_snap *a, const struct bench_snap *b,
 
 #define BENCH_SKIP	1		/* a run() result: not available here */
 
+/*
+ * A measurement that is not a round trip between START and DONE (the
+ * scheduler rows): one TAP result of its own. It prints "# " lines and
+ * "SCHED <impl> <key> <value>..." lines for bench.sh's table, and returns
+ * 0, BENCH_SKIP or -errno with @why filled in.
+ */
+struct bench_extra {
+	const char *name;
+	int (*run)(char *why, size_t len);
+};
+
 struct bench_impl {
 	const char *name;
 	/* 0, BENCH_SKIP (nothing runs; why says so) or -errno */
@@ -94,6 +107,8 @@ struct bench_impl {
 		   unsigned long rounds, struct bench_run *run);
 	/* EAX the last hypercall must return, or 0 if it does not matter */
 	int (*check)(const struct bench_guest *g, __u32 eax, char *why, size_t len);
+	const struct bench_extra *extras;	/* run after the guests */
+	unsigned int nr_extras;
 };
 
 static inline __u64 bench_now_ns(void)
@@ -103,6 +118,50 @@ static inline __u64 bench_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
+
+static inline __u64 bench_tsc(void)
+{
+	__u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (__u64)hi << 32 | lo;
+}
+
+/* Sleep @us microseconds (the bench process is asleep while it waits). */
+void bench_sleep_us(unsigned long us);
+
+/*
+ * Wake-to-run figures: @lat holds @n latencies in TSC ticks (sorted
+ * here), @tsc_per_ns the TSC's rate against CLOCK_MONOTONIC. Prints a
+ * "# " line and "SCHED <impl> <key> median_ns=M mean_ns=A n=N".
+ */
+void bench_wake_report(const char *impl, const char *key, const char *what,
+		       __u64 *lat, int n, double tsc_per_ns);
+
+/*
+ * A VP halted in the wake guest (guests/wake.S), seen through its memory:
+ * @count and @tsc are GUEST_WAKE_COUNT and GUEST_WAKE_TSC in the host's
+ * mapping, @tsc_offset the guest's TSC less the host's. @inject sends one
+ * interrupt (-errno on failure); @halted, if set, says whether the VP
+ * waits in HLT now (1), not yet (0) or -errno.
+ */
+struct bench_waker {
+	const volatile __u64 *count, *tsc;
+	__s64 tsc_offset;
+	int (*inject)(void *ctx);
+	int (*halted)(void *ctx);
+	void *ctx;
+};
+
+/*
+ * @n wake-ups of @w's VP, each on an idle CPU: sleep 1 to 2 ms, read the
+ * host's TSC, inject, sleep until the guest counted the wake-up. @lat[i]
+ * gets guest TSC at the wake-up less host TSC before the inject (less
+ * the offset); @tsc_per_ns the TSC's rate against CLOCK_MONOTONIC over
+ * the series. 0 or -errno with @why filled in.
+ */
+int bench_wake_series(const struct bench_waker *w, int n, __u64 *lat,
+		      double *tsc_per_ns, char *why, size_t len);
 
 /* main() of both programs. */
 int bench_main(const struct bench_impl *impl, int argc, char **argv);

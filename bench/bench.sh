@@ -10,7 +10,8 @@
 #   bench.sh ref      the host's own syscall and thread-handoff costs
 #   bench.sh table    print the table of what the steps measured
 # Each step appends "BENCH <impl> <name> ns=<per round trip> rounds=<n>"
-# lines to $RESULTS. Nothing here judges a time.
+# lines to $RESULTS, and hv_bench and kvm_bench the scheduler rows'
+# "SCHED <impl> <key> <name>=<value>..." lines. Nothing here judges a time.
 RESULTS=/tmp/bench-results
 here=$(cd "$(dirname "$0")" && pwd)
 moddir=${HVTEST_MODDIR:-/lib/hvtest/modules}
@@ -75,7 +76,7 @@ step_hvcore() {
 	cat /tmp/hv_bench.out
 	echo "# tasks that ran most during hv_bench:"
 	top_tasks /tmp/tasks.before /tmp/tasks.after
-	grep '^BENCH ' /tmp/hv_bench.out >>"$RESULTS"
+	grep '^BENCH \|^SCHED ' /tmp/hv_bench.out >>"$RESULTS"
 	rmmod hvcore || rc=1
 	return $rc
 }
@@ -104,7 +105,7 @@ step_kvm() {
 	cat /tmp/kvm_bench.out
 	echo "# tasks that ran most during kvm_bench:"
 	top_tasks /tmp/tasks.before /tmp/tasks.after
-	grep '^BENCH ' /tmp/kvm_bench.out >>"$RESULTS"
+	grep '^BENCH \|^SCHED ' /tmp/kvm_bench.out >>"$RESULTS"
 	for m in $loaded; do
 		rmmod "$(echo "$m" | tr - _)" || rc=1
 	done
@@ -144,8 +145,27 @@ step_table() {
 	awk -v nspi="${clock%% *}" -v how="${clock#* }" -v kvm="$(kvm_vendor | tr - _)" '
 	function insns(ns) { return ns / nspi }
 	function cell(v) { return v == "" ? sprintf("%10s", "n/a") : sprintf("%10.1f", v) }
+	function wake(impl, what, label, target,   m, a) {
+		m = sv[impl "," what ",median_ns"]; a = sv[impl "," what ",mean_ns"]
+		if (m == "")
+			printf "HVBENCH-TABLE   %-40s%22s  %s\n", label, "n/a", target
+		else
+			printf "HVBENCH-TABLE   %-40s%8.1f /%8.1f us  %s (%.0f / %.0f insns)\n", label, m / 1000, a / 1000, target, insns(m), insns(a)
+	}
+	function sched_row(label, val, fmt, target, extra) {
+		if (val == "")
+			printf "HVBENCH-TABLE   %-40s%22s  %s\n", label, "n/a", target
+		else
+			printf "HVBENCH-TABLE   %-40s" fmt "  %s%s\n", label, val, target, extra
+	}
 	function ratio(a, b) { return (a == "" || b == "" || b == 0) ? sprintf("%14s", "n/a") : sprintf("%13.2fx", a / b) }
 	$1 == "BENCH" { sub(/^ns=/, "", $4); v[$2 "," $3] = insns($4) }
+	$1 == "SCHED" {
+		for (i = 4; i <= NF; i++) {
+			split($i, pair, "=")
+			sv[$2 "," $3 "," pair[1]] = pair[2]
+		}
+	}
 	END {
 		n = split("cpuid hypercall io hlt", key, " ")
 		label["cpuid"] = "CPUID"
@@ -161,6 +181,18 @@ step_table() {
 		}
 		if (("ref,syscall" in v) && ("ref,handoff" in v))
 			printf "HVBENCH-TABLE reference, same host: getppid() %.1f, thread handoff over pipes %.1f\n", v["ref,syscall"], v["ref,handoff"]
+		printf "HVBENCH-TABLE scheduler (issue 5), one LP                   measured  target\n"
+		sched_row("share error, weights 100/150/250", sv["hvcore,share_100_150_250,err_pp"], "%19.2f pp", "<= 1 pp",
+			  sv["hvcore,share_100_150_250,shares"] == "" ? "" : "  (" sv["hvcore,share_100_150_250,shares"] " %)")
+		sched_row("share error, Table 3 200/200/50/50", sv["hvcore,share_table3,err_pp"], "%19.2f pp", "<= 1 pp",
+			  sv["hvcore,share_table3,shares"] == "" ? "" : "  (" sv["hvcore,share_table3,shares"] " %)")
+		sched_row("cap 30 % overshoot", sv["hvcore,cap30,over_pp"], "%+19.2f pp", "<= 0.5 pp",
+			  sv["hvcore,cap30,pct"] == "" ? "" : sprintf("  (%.2f %% of the LP)", sv["hvcore,cap30,pct"]))
+		sched_row("hypervisor run time, default slice", sv["hvcore,hvtime,pct"], "%20.3f %%", "<= 2 %", "")
+		printf "HVBENCH-TABLE   wake-to-run, idle LP (median / mean):\n"
+		wake("hvcore", "wake_boost_off", "hvcore, I/O boost off", "<= " kvm)
+		wake("hvcore", "wake_boost_on", "hvcore, I/O boost on", "<= " kvm)
+		wake("kvm", "wake", kvm ", in-kernel irqchip", "reference")
 	}' "$RESULTS"
 	echo "ok 1 table"
 }

@@ -2,14 +2,15 @@
 /*
  * hvcore bench: the driver both harnesses share.
  *
- *   kvm_bench|hv_bench [-n ROUNDS] [-w WARMUP] [cpuid|hypercall|io|hlt]...
+ *   kvm_bench|hv_bench [-n ROUNDS] [-w WARMUP] [cpuid|hypercall|io|hlt|EXTRA]...
  *
  * Prints TAP (one result per benchmark; "# SKIP" when the hypervisor
  * cannot run it yet) and, per benchmark that ran, a line
  *   BENCH <impl> <name> ns=<ns per round trip> rounds=<n>
  * The time is the host's CLOCK_MONOTONIC between the guest's START and
  * DONE exits, divided by the round trips between them. Benchmarks report;
- * they never judge a time.
+ * they never judge a time. The EXTRA measurements (the scheduler rows,
+ * struct bench_extra) follow, one TAP result each, with their own lines.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -123,14 +124,96 @@ void bench_snap_note(const struct bench_snap *a, const struct bench_snap *b,
 		 (unsigned long long)(b->goidle - a->goidle));
 }
 
-static void print_usage(const char *prog)
+void bench_sleep_us(unsigned long us)
 {
-	fprintf(stderr, "usage: %s [-n ROUNDS] [-w WARMUP] [cpuid|hypercall|io|hlt]...\n",
-		prog);
+	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void bench_wake_report(const char *impl, const char *key, const char *what,
+		       __u64 *lat, int n, double tsc_per_ns)
+{
+	double sum = 0, median;
+	int i;
+
+	if (n <= 0 || tsc_per_ns <= 0)
+		return;
+	qsort(lat, n, sizeof(lat[0]), cmp_u64);
+	for (i = 0; i < n; i++)
+		sum += lat[i];
+	median = n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2.0;
+	printf("# %s %s (%s): %d wake-ups, median %.1f us, mean %.1f us, min %.1f us, max %.1f us\n",
+	       impl, key, what, n, median / tsc_per_ns / 1000, sum / n / tsc_per_ns / 1000,
+	       lat[0] / tsc_per_ns / 1000, lat[n - 1] / tsc_per_ns / 1000);
+	printf("SCHED %s %s median_ns=%.0f mean_ns=%.0f n=%d\n", impl, key,
+	       median / tsc_per_ns, sum / n / tsc_per_ns, n);
+}
+
+int bench_wake_series(const struct bench_waker *w, int n, __u64 *lat,
+		      double *tsc_per_ns, char *why, size_t len)
+{
+	__u64 c0 = bench_tsc(), ns0 = bench_now_ns(), before, t0, seen;
+	int i, tries, ret;
+
+	for (i = 0; i < n; i++) {
+		/* The phase against the host's tick moves from one to the next. */
+		bench_sleep_us(1000 + (i * 370) % 1000);
+		for (tries = 0; w->halted && (ret = w->halted(w->ctx)) != 1; tries++) {
+			if (ret < 0 || tries == 1000) {
+				snprintf(why, len, "wake-up %d: the VP %s", i,
+					 ret < 0 ? "could not be looked at" : "never halted");
+				return ret < 0 ? ret : -ETIMEDOUT;
+			}
+			bench_sleep_us(1000);
+		}
+		before = __atomic_load_n(w->count, __ATOMIC_ACQUIRE);
+		t0 = bench_tsc();
+		ret = w->inject(w->ctx);
+		if (ret) {
+			snprintf(why, len, "wake-up %d: inject: %s", i, strerror(-ret));
+			return ret;
+		}
+		for (tries = 0; __atomic_load_n(w->count, __ATOMIC_ACQUIRE) == before; tries++) {
+			if (tries == 4000) {
+				snprintf(why, len, "wake-up %d never ran (2 s)", i);
+				return -ETIMEDOUT;
+			}
+			bench_sleep_us(500);
+		}
+		seen = __atomic_load_n(w->tsc, __ATOMIC_ACQUIRE) - w->tsc_offset;
+		if ((__s64)(seen - t0) < 0) {
+			snprintf(why, len, "wake-up %d: the guest's TSC is %lld before the inject",
+				 i, (long long)(t0 - seen));
+			return -ERANGE;
+		}
+		lat[i] = seen - t0;
+	}
+	*tsc_per_ns = (double)(bench_tsc() - c0) / (bench_now_ns() - ns0);
+	return 0;
+}
+
+static void print_usage(const struct bench_impl *impl, const char *prog)
+{
+	unsigned int i;
+
+	fprintf(stderr, "usage: %s [-n ROUNDS] [-w WARMUP] [cpuid|hypercall|io|hlt", prog);
+	for (i = 0; i < impl->nr_extras; i++)
+		fprintf(stderr, "|%s", impl->extras[i].name);
+	fprintf(stderr, "]...\n");
 	exit(2);
 }
 
-static unsigned long count_arg(const char *prog, const char *s)
+static unsigned long count_arg(const struct bench_impl *impl, const char *prog,
+			       const char *s)
 {
 	char *end;
 	unsigned long v;
@@ -138,56 +221,86 @@ static unsigned long count_arg(const char *prog, const char *s)
 	errno = 0;
 	v = strtoul(s, &end, 0);
 	if (errno || *end || !v)
-		print_usage(prog);
+		print_usage(impl, prog);
 	return v;
+}
+
+static int run_extra(const struct bench_impl *impl, const struct bench_extra *x,
+		     int test)
+{
+	char why[200] = "";
+	int ret = x->run(why, sizeof(why));
+
+	if (ret == BENCH_SKIP)
+		printf("ok %d %s %s # SKIP %s\n", test, impl->name, x->name, why);
+	else if (ret)
+		printf("not ok %d %s %s # %s\n", test, impl->name, x->name, why);
+	else
+		printf("ok %d %s %s\n", test, impl->name, x->name);
+	return ret;
 }
 
 int bench_main(const struct bench_impl *impl, int argc, char **argv)
 {
 	unsigned long rounds = 0, warmup = DEFAULT_WARMUP;
-	int selected[BENCH_NR], nsel = 0, failed = 0, ran = 0;
+	int selected[BENCH_NR + 16], nsel = 0, failed = 0, ran = 0;
+	int nr_all = BENCH_NR + impl->nr_extras;
 	char why[200] = "";
 	int i, opt, ret, avail;
 
 	while ((opt = getopt(argc, argv, "n:w:h")) != -1) {
 		switch (opt) {
 		case 'n':
-			rounds = count_arg(argv[0], optarg);
+			rounds = count_arg(impl, argv[0], optarg);
 			break;
 		case 'w':
-			warmup = count_arg(argv[0], optarg);
+			warmup = count_arg(impl, argv[0], optarg);
 			break;
 		default:
-			print_usage(argv[0]);
+			print_usage(impl, argv[0]);
 		}
 	}
+	if (nr_all > (int)ARRAY_SIZE(selected))
+		nr_all = ARRAY_SIZE(selected);
 	for (; optind < argc; optind++) {
-		for (i = 0; i < BENCH_NR; i++)
-			if (!strcmp(argv[optind], bench_guests[i].name))
+		for (i = 0; i < nr_all; i++)
+			if (!strcmp(argv[optind], i < BENCH_NR ? bench_guests[i].name :
+				    impl->extras[i - BENCH_NR].name))
 				break;
-		if (i == BENCH_NR)
-			print_usage(argv[0]);
+		if (i == nr_all || nsel == nr_all)
+			print_usage(impl, argv[0]);
 		selected[nsel++] = i;
 	}
 	if (!nsel)
-		for (i = 0; i < BENCH_NR; i++)
+		for (i = 0; i < nr_all; i++)
 			selected[nsel++] = i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..%d\n", nsel);
 	avail = impl->init(why, sizeof(why));
 	for (i = 0; i < nsel; i++) {
-		const struct bench_guest *g = &bench_guests[selected[i]];
-		unsigned long n = rounds ? rounds : g->rounds;
+		const struct bench_guest *g;
+		unsigned long n;
 		struct bench_run run = { 0 };
 		double ns;
 
 		if (avail) {
 			printf("%s %d %s %s # %s%s\n", avail < 0 ? "not ok" : "ok", i + 1,
-			       impl->name, g->name, avail < 0 ? "" : "SKIP ", why);
+			       impl->name, selected[i] < BENCH_NR ?
+			       bench_guests[selected[i]].name :
+			       impl->extras[selected[i] - BENCH_NR].name,
+			       avail < 0 ? "" : "SKIP ", why);
 			failed += avail < 0;
 			continue;
 		}
+		if (selected[i] >= BENCH_NR) {
+			ret = run_extra(impl, &impl->extras[selected[i] - BENCH_NR], i + 1);
+			failed += ret < 0;
+			ran += !ret;
+			continue;
+		}
+		g = &bench_guests[selected[i]];
+		n = rounds ? rounds : g->rounds;
 		ret = impl->run(g, warmup, n, &run);
 		if (!ret && impl->check)
 			ret = impl->check(g, run.done_eax, run.why, sizeof(run.why));

@@ -17,6 +17,8 @@ GUEST_SYMS(cpuid);
 GUEST_SYMS(hypercall);
 GUEST_SYMS(io);
 GUEST_SYMS(hlt);
+GUEST_SYMS(spin);
+GUEST_SYMS(wake);
 
 const struct bench_guest bench_guests[BENCH_NR] = {
 	[BENCH_CPUID] = { "cpuid", "CPUID leaf 0",
@@ -27,6 +29,15 @@ const struct bench_guest bench_guests[BENCH_NR] = {
 		       guest_io_start, guest_io_end, 10000 },
 	[BENCH_HLT] = { "hlt", "HLT woken by an injected interrupt",
 			guest_hlt_start, guest_hlt_end, 10000 },
+};
+
+/* The scheduler rows' guests: they run until stopped (rounds unused). */
+const struct bench_guest bench_spin = {
+	"spin", "CPU-bound loop", guest_spin_start, guest_spin_end, 0
+};
+
+const struct bench_guest bench_wake = {
+	"wake", "HLT, TSC at each wake-up", guest_wake_start, guest_wake_end, 0
 };
 
 /* Page-table entry bits */

@@ -6,16 +6,26 @@
  * partition fd and completes them. For the HLT benchmark a second thread
  * watches the VP (HVCORE_VP_INFO) and injects the wake-up with
  * HVCORE_INJECT each time the VP has halted once more.
+ *
+ * Then the scheduler rows (Documentation/scheduler.rst), one TAP result
+ * each: shares of CPU-bound "spin" partitions by weight, a cap, the
+ * hypervisor's part of a lone VP's run time, and wake-to-run of a VP
+ * halted on an idle LP, with I/O boost off and on. They print
+ * "SCHED hvcore <key> <figures>" lines; this process sleeps while the
+ * VPs run.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <linux/hvcore.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -379,11 +389,354 @@ static int hv_check(const struct bench_guest *g, __u32 eax, char *why, size_t le
 	return -EIO;
 }
 
+/* The scheduler rows */
+
+#define SCHED_MAX_PARTS	4
+#define SETTLE_US	500000		/* placement and budgets settle */
+#define SHARE_US	5000000		/* measured window of each row */
+#define WAKE_N		200		/* wake-ups per series */
+
+struct sched_part {
+	__u32 id;
+	int fd;
+	void *mem;
+};
+
+static int sched_err(const char *what, char *why, size_t len)
+{
+	int err = errno;
+
+	snprintf(why, len, "%s: %s", what, strerror(err));
+	return -err;
+}
+
+/* One partition, one VP running @g, policy set, started. */
+static int sched_part_start(struct sched_part *p, const char *name,
+			    const struct bench_guest *g, __u32 weight, __u32 cap,
+			    __u32 flags, char *why, size_t len)
+{
+	struct hvcore_create create = { .size = sizeof(create) };
+	struct hvcore_select sel = { .size = sizeof(sel) };
+	struct hvcore_config cfg = {
+		.size = sizeof(cfg), .memory_bytes = GUEST_MEM_SIZE,
+		.numa_node = HVCORE_NODE_ANY, .vp_count = 1,
+	};
+	struct hvcore_policy pol = {
+		.size = sizeof(pol), .flags = flags, .weight = weight, .cap = cap,
+	};
+	struct hvcore_control ctl = { .size = sizeof(ctl), .op = HVCORE_CONTROL_START };
+	struct bench_run run = { 0 };
+	int ret;
+
+	p->fd = -1;
+	p->mem = MAP_FAILED;
+	snprintf(create.name, sizeof(create.name), "bench-%s", name);
+	if (ioctl(hv_fd, HVCORE_CREATE_PARTITION, &create))
+		return sched_err("HVCORE_CREATE_PARTITION", why, len);
+	p->id = create.id;
+	sel.id = create.id;
+	p->fd = ioctl(hv_fd, HVCORE_OPEN_PARTITION, &sel);
+	if (p->fd < 0)
+		return sched_err("HVCORE_OPEN_PARTITION", why, len);
+	if (ioctl(p->fd, HVCORE_CONFIGURE, &cfg))
+		return sched_err("HVCORE_CONFIGURE", why, len);
+	p->mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, p->fd, 0);
+	if (p->mem == MAP_FAILED)
+		return sched_err("mmap partition memory", why, len);
+	guest_build(p->mem, g);
+	ret = set_cpu(p->fd, 1, 1, &run);
+	if (ret) {
+		snprintf(why, len, "%s", run.why);
+		return ret < 0 ? ret : -EIO;
+	}
+	if (ioctl(p->fd, HVCORE_SET_POLICY, &pol))
+		return sched_err("HVCORE_SET_POLICY", why, len);
+	if (ioctl(p->fd, HVCORE_CONTROL, &ctl))
+		return sched_err("HVCORE_CONTROL_START", why, len);
+	return 0;
+}
+
+static void sched_part_end(struct sched_part *p)
+{
+	struct hvcore_control ctl = { .size = sizeof(ctl), .op = HVCORE_CONTROL_STOP };
+	struct hvcore_select sel = { .size = sizeof(sel), .id = p->id };
+
+	if (p->fd >= 0) {
+		ioctl(p->fd, HVCORE_CONTROL, &ctl);
+		if (p->mem != MAP_FAILED)
+			munmap(p->mem, GUEST_MEM_SIZE);
+		close(p->fd);
+		ioctl(hv_fd, HVCORE_DELETE_PARTITION, &sel);
+	}
+	p->fd = -1;
+}
+
+static int sched_vp_info(struct sched_part *p, struct hvcore_vp_info *vi, char *why,
+			 size_t len)
+{
+	memset(vi, 0, sizeof(*vi));
+	vi->size = sizeof(*vi);
+	vi->vp = 0;
+	return ioctl(p->fd, HVCORE_VP_INFO, vi) ? sched_err("HVCORE_VP_INFO", why, len) : 0;
+}
+
+static __u64 spin_count(const struct sched_part *p)
+{
+	return __atomic_load_n((__u64 *)((char *)p->mem + GUEST_SPIN_COUNT), __ATOMIC_RELAXED);
+}
+
+/*
+ * @n one-VP spin partitions of weights @w on the one LP. After SETTLE_US,
+ * each partition's share of what the @n VPs ran over SHARE_US (so that
+ * this process and the rest of Linux do not count), against
+ * w / sum(w).
+ */
+static int sched_shares(const char *key, const __u32 *w, int n, char *why, size_t len)
+{
+	struct sched_part p[SCHED_MAX_PARTS];
+	struct hvcore_vp_info vi;
+	__u64 a[SCHED_MAX_PARTS], b[SCHED_MAX_PARTS], ia[SCHED_MAX_PARTS];
+	__u64 t0 = 0, t1 = 0, sum = 0, wsum = 0;
+	char shares[80] = "", wants[80] = "", name[16];
+	double share, want, err = 0;
+	int i, ret = 0;
+
+	for (i = 0; i < n; i++)
+		p[i].fd = -1;
+	for (i = 0; i < n && !ret; i++) {
+		snprintf(name, sizeof(name), "%s-%d", key, i);
+		ret = sched_part_start(&p[i], name, &bench_spin, w[i], 100, 0, why, len);
+		wsum += w[i];
+	}
+	if (ret)
+		goto out;
+	bench_sleep_us(SETTLE_US);
+	t0 = bench_now_ns();
+	for (i = 0; i < n && !ret; i++) {
+		ret = sched_vp_info(&p[i], &vi, why, len);
+		a[i] = vi.total_ns;
+		ia[i] = spin_count(&p[i]);
+	}
+	if (ret)
+		goto out;
+	bench_sleep_us(SHARE_US);
+	for (i = 0; i < n && !ret; i++) {
+		ret = sched_vp_info(&p[i], &vi, why, len);
+		b[i] = vi.total_ns;
+		sum += b[i] - a[i];
+		if (spin_count(&p[i]) == ia[i]) {
+			snprintf(why, len, "partition %d (weight %u) did not run", i, w[i]);
+			ret = -EIO;
+		}
+	}
+	t1 = bench_now_ns();
+	if (ret)
+		goto out;
+	for (i = 0; i < n; i++) {
+		share = 100.0 * (b[i] - a[i]) / sum;
+		want = 100.0 * w[i] / wsum;
+		if (fabs(share - want) > err)
+			err = fabs(share - want);
+		snprintf(shares + strlen(shares), sizeof(shares) - strlen(shares),
+			      "%s%.2f", i ? "/" : "", share);
+		snprintf(wants + strlen(wants), sizeof(wants) - strlen(wants), "%s%.0f",
+			 i ? "/" : "", want);
+	}
+	printf("# hvcore %s: weights", key);
+	for (i = 0; i < n; i++)
+		printf("%s%u", i ? "/" : " ", w[i]);
+	printf(", one VP each on one LP: %s %% of the VPs' run time (want %s), largest error %.2f pp; the VPs ran %.1f %% of the %.1f s\n",
+	       shares, wants, err, 100.0 * sum / (t1 - t0), (t1 - t0) / 1e9);
+	printf("SCHED hvcore %s err_pp=%.2f shares=%s want=%s\n", key, err, shares, wants);
+out:
+	for (i = 0; i < n; i++)
+		sched_part_end(&p[i]);
+	return ret;
+}
+
+static int sched_weights(char *why, size_t len)
+{
+	static const __u32 w[] = { 100, 150, 250 };
+
+	return sched_shares("share_100_150_250", w, ARRAY_SIZE(w), why, len);
+}
+
+static int sched_table3(char *why, size_t len)
+{
+	static const __u32 w[] = { 200, 200, 50, 50 };
+
+	return sched_shares("share_table3", w, ARRAY_SIZE(w), why, len);
+}
+
+/*
+ * A lone spin VP over SHARE_US after SETTLE_US: its share of the LP
+ * (wall time) and the part of its dispatched time not in guest mode.
+ */
+static int sched_lone(const char *key, __u32 cap, struct hvcore_vp_info *a,
+		      struct hvcore_vp_info *b, __u64 *wall, char *why, size_t len)
+{
+	struct sched_part p;
+	__u64 t0;
+	int ret;
+
+	ret = sched_part_start(&p, key, &bench_spin, HVCORE_WEIGHT_DEFAULT, cap, 0, why, len);
+	if (!ret) {
+		bench_sleep_us(SETTLE_US);
+		t0 = bench_now_ns();
+		ret = sched_vp_info(&p, a, why, len);
+	}
+	if (!ret) {
+		bench_sleep_us(SHARE_US);
+		ret = sched_vp_info(&p, b, why, len);
+		*wall = bench_now_ns() - t0;
+	}
+	if (!ret && b->total_ns == a->total_ns) {
+		snprintf(why, len, "the VP did not run");
+		ret = -EIO;
+	}
+	sched_part_end(&p);
+	return ret;
+}
+
+static int sched_cap(char *why, size_t len)
+{
+	struct hvcore_vp_info a, b;
+	double pct;
+	__u64 wall;
+	int ret = sched_lone("cap30", 30, &a, &b, &wall, why, len);
+
+	if (ret)
+		return ret;
+	pct = 100.0 * (b.total_ns - a.total_ns) / wall;
+	printf("# hvcore cap30: one spin VP capped at 30 %% on the otherwise idle LP ran %.2f %% of %.1f s: %+.2f pp\n",
+	       pct, wall / 1e9, pct - 30);
+	printf("SCHED hvcore cap30 pct=%.2f over_pp=%.2f\n", pct, pct - 30);
+	return 0;
+}
+
+static long module_param(const char *name)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/hvcore/parameters/%s", name);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int sched_hvtime(char *why, size_t len)
+{
+	struct hvcore_vp_info a, b;
+	__u64 total, guest, disp, wall;
+	int ret = sched_lone("hvtime", 100, &a, &b, &wall, why, len);
+	double pct;
+
+	if (ret)
+		return ret;
+	total = b.total_ns - a.total_ns;
+	guest = b.guest_ns - a.guest_ns;
+	disp = b.dispatches - a.dispatches;
+	pct = 100.0 * (total - guest) / total;
+	printf("# hvcore hvtime: a lone spin VP, slice_us=%ld period_us=%ld: %.3f %% of its %.1f ms dispatched outside guest mode, %llu dispatches (%.0f ns each), %llu exits; it ran %.1f %% of %.1f s\n",
+	       module_param("slice_us"), module_param("period_us"), pct, total / 1e6,
+	       (unsigned long long)disp, disp ? (double)(total - guest) / disp : 0.0,
+	       (unsigned long long)(b.exits[HVCORE_EXIT_EXTINT] - a.exits[HVCORE_EXIT_EXTINT] +
+				    b.exits[HVCORE_EXIT_OTHER] - a.exits[HVCORE_EXIT_OTHER]),
+	       100.0 * total / wall, wall / 1e9);
+	printf("SCHED hvcore hvtime pct=%.3f\n", pct);
+	return 0;
+}
+
+static int wake_inject(void *ctx)
+{
+	struct sched_part *p = ctx;
+	struct hvcore_inject irq = {
+		.size = sizeof(irq), .vp = 0, .type = HVCORE_INJECT_INTERRUPT,
+		.vector = BENCH_VECTOR,
+	};
+
+	return ioctl(p->fd, HVCORE_INJECT, &irq) ? -errno : 0;
+}
+
+static int wake_halted(void *ctx)
+{
+	struct hvcore_vp_info vi = { .size = sizeof(vi), .vp = 0 };
+	struct sched_part *p = ctx;
+
+	if (ioctl(p->fd, HVCORE_VP_INFO, &vi))
+		return -errno;
+	return vi.state == HVCORE_VP_HALTED;
+}
+
+/*
+ * Wake-to-run on an idle LP: the wake guest alone, WAKE_N interrupts
+ * with I/O boost off, then WAKE_N with it on. hvcore enters its guests
+ * with the host's TSC (no offset).
+ */
+static int sched_wake(char *why, size_t len)
+{
+	static __u64 lat[WAKE_N];
+	struct sched_part p;
+	struct bench_waker w = {
+		.inject = wake_inject, .halted = wake_halted, .ctx = &p,
+	};
+	struct hvcore_policy pol = {
+		.size = sizeof(pol), .flags = HVCORE_POLICY_IO_BOOST,
+		.weight = HVCORE_WEIGHT_DEFAULT, .cap = 100,
+	};
+	struct hvcore_vp_info a, b;
+	double tsc_per_ns;
+	int ret, boost;
+
+	ret = sched_part_start(&p, "wake", &bench_wake, HVCORE_WEIGHT_DEFAULT, 100, 0,
+			       why, len);
+	w.count = (const volatile __u64 *)((char *)p.mem + GUEST_WAKE_COUNT);
+	w.tsc = (const volatile __u64 *)((char *)p.mem + GUEST_WAKE_TSC);
+	for (boost = 0; boost < 2 && !ret; boost++) {
+		if (boost && ioctl(p.fd, HVCORE_SET_POLICY, &pol)) {
+			ret = sched_err("HVCORE_SET_POLICY", why, len);
+			break;
+		}
+		ret = sched_vp_info(&p, &a, why, len);
+		if (!ret)
+			ret = bench_wake_series(&w, WAKE_N, lat, &tsc_per_ns, why, len);
+		if (!ret)
+			ret = sched_vp_info(&p, &b, why, len);
+		if (ret)
+			break;
+		printf("# hvcore wake_boost_%s: hvcore's own wait per dispatch %.1f us over %llu dispatches\n",
+		       boost ? "on" : "off",
+		       (double)(b.wait_ns - a.wait_ns) / (b.dispatches - a.dispatches ?: 1) / 1000,
+		       (unsigned long long)(b.dispatches - a.dispatches));
+		bench_wake_report("hvcore", boost ? "wake_boost_on" : "wake_boost_off",
+				  boost ? "idle LP, I/O boost on" : "idle LP, I/O boost off",
+				  lat, WAKE_N, tsc_per_ns);
+	}
+	sched_part_end(&p);
+	return ret;
+}
+
+static const struct bench_extra hv_extras[] = {
+	{ "share_100_150_250", sched_weights },
+	{ "share_table3", sched_table3 },
+	{ "cap30", sched_cap },
+	{ "hvtime", sched_hvtime },
+	{ "wake", sched_wake },
+};
+
 static const struct bench_impl hv_impl = {
 	.name = "hvcore",
 	.init = hv_init,
 	.run = hv_run_bench,
 	.check = hv_check,
+	.extras = hv_extras,
+	.nr_extras = ARRAY_SIZE(hv_extras),
 };
 
 int main(int argc, char **argv)

@@ -4,9 +4,17 @@
  * (Documentation/virt/kvm/api.rst in Linux). One VM with one vCPU per
  * benchmark, no in-kernel irqchip: HLT then exits to user space
  * (KVM_EXIT_HLT), which injects the wake-up with KVM_INTERRUPT.
+ *
+ * Then wake-to-run, the counterpart of hv_bench's: a VM with KVM's
+ * in-kernel irqchip, whose vCPU thread blocks in KVM_RUN while the guest
+ * halts (guests/wake.S, x2APIC on); the main thread sends the interrupt
+ * with KVM_SIGNAL_MSI and sleeps; the guest writes its TSC when it runs.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <linux/kvm.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,11 +256,195 @@ static int kvm_check(const struct bench_guest *g, __u32 eax, char *why, size_t l
 	return -EIO;
 }
 
+#define WAKE_N		200		/* wake-ups, as in hv_bench */
+
+struct kvm_waker {
+	int vm, vcpu;
+	struct kvm_run *kr;
+	atomic_int done;	/* the vCPU thread returned */
+	int err;		/* its -errno */
+	char why[200];
+};
+
+static int kvm_wake_inject(void *ctx)
+{
+	struct kvm_waker *k = ctx;
+	/* Fixed, edge, physical destination APIC ID 0 (x2APIC ID = vCPU 0). */
+	struct kvm_msi msi = { .address_lo = 0xfee00000, .data = BENCH_VECTOR };
+
+	return ioctl(k->vm, KVM_SIGNAL_MSI, &msi) < 0 ? -errno : 0;
+}
+
+static void wake_signal(int sig)
+{
+}
+
+/* HLT and the x2APIC MSRs stay in the kernel; DONE ends the thread. */
+static void *kvm_wake_vcpu(void *arg)
+{
+	struct kvm_waker *k = arg;
+	struct bench_run run = { 0 };
+
+	for (;;) {
+		if (ioctl(k->vcpu, KVM_RUN, 0)) {
+			if (errno == EINTR && !atomic_load(&k->done))
+				continue;
+			k->err = fail(&run, "KVM_RUN");
+			break;
+		}
+		if (k->kr->exit_reason == KVM_EXIT_IO && k->kr->io.port == BENCH_PORT_DONE)
+			break;
+		snprintf(run.why, sizeof(run.why), "unexpected exit reason %u (port 0x%x)",
+			 k->kr->exit_reason, k->kr->io.port);
+		k->err = -EIO;
+		break;
+	}
+	snprintf(k->why, sizeof(k->why), "%s", run.why);
+	atomic_store(&k->done, 1);
+	return NULL;
+}
+
+static int kvm_wake_run(struct kvm_waker *k, void *mem, char *why, size_t len)
+{
+	static __u64 lat[WAKE_N];
+	struct kvm_device_attr attr = {
+		.group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET,
+	};
+	struct bench_waker w = {
+		.count = (const volatile __u64 *)((char *)mem + GUEST_WAKE_COUNT),
+		.tsc = (const volatile __u64 *)((char *)mem + GUEST_WAKE_TSC),
+		.inject = kvm_wake_inject, .ctx = k,
+	};
+	__u64 offset, offset_end;
+	double tsc_per_ns;
+	pthread_t thread;
+	int ret, i;
+
+	ret = pthread_create(&thread, NULL, kvm_wake_vcpu, k);
+	if (ret) {
+		snprintf(why, len, "pthread_create: %s", strerror(ret));
+		return -ret;
+	}
+	/* The guest turns its x2APIC on and halts; then the offset is final. */
+	bench_sleep_us(20000);
+	attr.addr = (unsigned long)&offset;
+	if (ioctl(k->vcpu, KVM_GET_DEVICE_ATTR, &attr)) {
+		ret = -errno;
+		snprintf(why, len, "KVM_GET_DEVICE_ATTR(KVM_VCPU_TSC_OFFSET): %s",
+			 strerror(errno));
+	}
+	w.tsc_offset = offset;
+	if (!ret && atomic_load(&k->done)) {
+		snprintf(why, len, "%s", k->why);
+		ret = k->err ?: -EIO;
+	}
+	if (!ret)
+		ret = bench_wake_series(&w, WAKE_N, lat, &tsc_per_ns, why, len);
+	attr.addr = (unsigned long)&offset_end;
+	if (!ret && !ioctl(k->vcpu, KVM_GET_DEVICE_ATTR, &attr) && offset_end != offset) {
+		snprintf(why, len, "the guest's TSC offset moved during the series");
+		ret = -ERANGE;
+	}
+	/* Stop: the next wake-up writes DONE. */
+	__atomic_store_n((__u64 *)((char *)mem + GUEST_WAKE_STOP), 1, __ATOMIC_RELEASE);
+	kvm_wake_inject(k);
+	for (i = 0; i < 200 && !atomic_load(&k->done); i++)
+		bench_sleep_us(10000);
+	if (!atomic_load(&k->done)) {
+		atomic_store(&k->done, 1);
+		pthread_kill(thread, SIGUSR1);
+	}
+	pthread_join(thread, NULL);
+	if (!ret && k->err) {
+		snprintf(why, len, "%s", k->why);
+		ret = k->err;
+	}
+	if (!ret)
+		bench_wake_report("kvm", "wake",
+				  "idle CPU, in-kernel irqchip, KVM_SIGNAL_MSI from another thread",
+				  lat, WAKE_N, tsc_per_ns);
+	return ret;
+}
+
+static int kvm_wake(char *why, size_t len)
+{
+	struct kvm_userspace_memory_region region = { 0 };
+	struct kvm_waker k = { .vcpu = -1 };
+	struct sigaction sa = { .sa_handler = wake_signal };
+	struct bench_run run = { 0 };
+	void *mem = MAP_FAILED;
+	long run_size = 0;
+	int ret;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	k.kr = MAP_FAILED;
+	k.vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (k.vm < 0)
+		return fail(&run, "KVM_CREATE_VM") ?: -EIO;
+	if (ioctl(k.vm, KVM_CHECK_EXTENSION, KVM_CAP_SIGNAL_MSI) <= 0) {
+		snprintf(why, len, "no KVM_CAP_SIGNAL_MSI");
+		ret = BENCH_SKIP;
+		goto out;
+	}
+	ret = ioctl(k.vm, KVM_CREATE_IRQCHIP, 0) ? fail(&run, "KVM_CREATE_IRQCHIP") : 0;
+	mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!ret && mem == MAP_FAILED)
+		ret = fail(&run, "mmap guest memory");
+	if (ret)
+		goto out;
+	guest_build(mem, &bench_wake);
+	*(__u64 *)((char *)mem + GUEST_WAKE_X2APIC) = 1;
+	region.memory_size = GUEST_MEM_SIZE;
+	region.userspace_addr = (unsigned long)mem;
+	if (ioctl(k.vm, KVM_SET_USER_MEMORY_REGION, &region)) {
+		ret = fail(&run, "KVM_SET_USER_MEMORY_REGION");
+		goto out;
+	}
+	k.vcpu = ioctl(k.vm, KVM_CREATE_VCPU, 0);
+	if (k.vcpu < 0) {
+		ret = fail(&run, "KVM_CREATE_VCPU");
+		goto out;
+	}
+	run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size < (long)sizeof(*k.kr)) {
+		ret = fail(&run, "KVM_GET_VCPU_MMAP_SIZE");
+		goto out;
+	}
+	k.kr = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k.vcpu, 0);
+	if (k.kr == MAP_FAILED) {
+		ret = fail(&run, "mmap kvm_run");
+		goto out;
+	}
+	ret = set_cpuid(k.vcpu, &run);
+	if (!ret)
+		ret = set_cpu(k.vcpu, 1, 1, &run);
+	if (!ret)
+		ret = kvm_wake_run(&k, mem, why, len);
+out:
+	if (run.why[0])
+		snprintf(why, len, "%s", run.why);
+	if (k.kr != MAP_FAILED)
+		munmap(k.kr, run_size);
+	if (k.vcpu >= 0)
+		close(k.vcpu);
+	close(k.vm);
+	if (mem != MAP_FAILED)
+		munmap(mem, GUEST_MEM_SIZE);
+	return ret;
+}
+
+static const struct bench_extra kvm_extras[] = {
+	{ "wake", kvm_wake },
+};
+
 static const struct bench_impl kvm_impl = {
 	.name = "kvm",
 	.init = kvm_init,
 	.run = kvm_run_bench,
 	.check = kvm_check,
+	.extras = kvm_extras,
+	.nr_extras = ARRAY_SIZE(kvm_extras),
 };
 
 int main(int argc, char **argv)

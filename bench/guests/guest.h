@@ -10,6 +10,7 @@
  *   0x5000 IDT: 256 gates; vectors 0-31 go to the fault handler,
  *          32-255 to an IRETQ
  *   0x6000 TSS
+ *   0x7000 data the host reads or writes (GUEST_DATA below)
  *   0x10000 the guest program, entered at its first byte
  *   0x80000 top of the stack
  *
@@ -30,6 +31,7 @@
 #define GUEST_GDT		0x4000
 #define GUEST_IDT		0x5000
 #define GUEST_TSS		0x6000
+#define GUEST_DATA		0x7000
 #define GUEST_CODE		0x10000
 #define GUEST_STACK_TOP		0x80000
 
@@ -45,6 +47,16 @@
 #define BENCH_PORT_DONE		0xe1
 #define BENCH_PORT_IO		0xe2	/* the worker's port in the I/O bench */
 #define BENCH_PORT_FAULT	0xe3
+
+/*
+ * The scheduler rows' guests (spin.S, wake.S) run until stopped; they
+ * talk to the host through GUEST_DATA, 8 bytes each.
+ */
+#define GUEST_SPIN_COUNT	(GUEST_DATA + 0x00)	/* spin: passes */
+#define GUEST_WAKE_TSC		(GUEST_DATA + 0x08)	/* wake: TSC of the last wake-up */
+#define GUEST_WAKE_COUNT	(GUEST_DATA + 0x10)	/* wake: wake-ups so far */
+#define GUEST_WAKE_X2APIC	(GUEST_DATA + 0x18)	/* host: x2APIC, EOI each time */
+#define GUEST_WAKE_STOP		(GUEST_DATA + 0x20)	/* host: write DONE next time */
 
 #define BENCH_VECTOR		0x40	/* interrupt injected in the HLT bench */
 
