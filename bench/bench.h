@@ -146,7 +146,7 @@ void bench_wake_report(const char *impl, const char *key, const char *what,
  * waits in HLT now (1), not yet (0) or -errno.
  */
 struct bench_waker {
-	const volatile __u64 *count, *tsc;
+	const __u64 *count, *tsc;	/* read with __atomic_load_n() */
 	__s64 tsc_offset;
 	int (*inject)(void *ctx);
 	int (*halted)(void *ctx);

@@ -493,6 +493,8 @@ static __u64 spin_count(const struct sched_part *p)
  */
 static int sched_shares(const char *key, const __u32 *w, int n, char *why, size_t len)
 {
+	static const char fmt_shares[] =
+		", one VP each on one LP: %s %% of the VPs' run time (want %s), largest error %.2f pp; the VPs ran %.1f %% of the %.1f s\n";
 	struct sched_part p[SCHED_MAX_PARTS];
 	struct hvcore_vp_info vi;
 	__u64 a[SCHED_MAX_PARTS], b[SCHED_MAX_PARTS], ia[SCHED_MAX_PARTS];
@@ -504,7 +506,7 @@ static int sched_shares(const char *key, const __u32 *w, int n, char *why, size_
 	for (i = 0; i < n; i++)
 		p[i].fd = -1;
 	for (i = 0; i < n && !ret; i++) {
-		snprintf(name, sizeof(name), "%s-%d", key, i);
+		snprintf(name, sizeof(name), "%.8s-%d", key + 6, i);
 		ret = sched_part_start(&p[i], name, &bench_spin, w[i], 100, 0, why, len);
 		wsum += w[i];
 	}
@@ -538,15 +540,14 @@ static int sched_shares(const char *key, const __u32 *w, int n, char *why, size_
 		if (fabs(share - want) > err)
 			err = fabs(share - want);
 		snprintf(shares + strlen(shares), sizeof(shares) - strlen(shares),
-			      "%s%.2f", i ? "/" : "", share);
+			 "%s%.2f", i ? "/" : "", share);
 		snprintf(wants + strlen(wants), sizeof(wants) - strlen(wants), "%s%.0f",
 			 i ? "/" : "", want);
 	}
 	printf("# hvcore %s: weights", key);
 	for (i = 0; i < n; i++)
 		printf("%s%u", i ? "/" : " ", w[i]);
-	printf(", one VP each on one LP: %s %% of the VPs' run time (want %s), largest error %.2f pp; the VPs ran %.1f %% of the %.1f s\n",
-	       shares, wants, err, 100.0 * sum / (t1 - t0), (t1 - t0) / 1e9);
+	printf(fmt_shares, shares, wants, err, 100.0 * sum / (t1 - t0), (t1 - t0) / 1e9);
 	printf("SCHED hvcore %s err_pp=%.2f shares=%s want=%s\n", key, err, shares, wants);
 out:
 	for (i = 0; i < n; i++)
@@ -600,6 +601,8 @@ static int sched_lone(const char *key, __u32 cap, struct hvcore_vp_info *a,
 
 static int sched_cap(char *why, size_t len)
 {
+	static const char fmt[] =
+		"# hvcore cap30: one spin VP capped at 30 %% on the otherwise idle LP ran %.2f %% of %.1f s: %+.2f pp\n";
 	struct hvcore_vp_info a, b;
 	double pct;
 	__u64 wall;
@@ -608,8 +611,7 @@ static int sched_cap(char *why, size_t len)
 	if (ret)
 		return ret;
 	pct = 100.0 * (b.total_ns - a.total_ns) / wall;
-	printf("# hvcore cap30: one spin VP capped at 30 %% on the otherwise idle LP ran %.2f %% of %.1f s: %+.2f pp\n",
-	       pct, wall / 1e9, pct - 30);
+	printf(fmt, pct, wall / 1e9, pct - 30);
 	printf("SCHED hvcore cap30 pct=%.2f over_pp=%.2f\n", pct, pct - 30);
 	return 0;
 }
@@ -632,6 +634,8 @@ static long module_param(const char *name)
 
 static int sched_hvtime(char *why, size_t len)
 {
+	static const char fmt[] =
+		"# hvcore hvtime: a lone spin VP, slice_us=%ld period_us=%ld: %.3f %% of its %.1f ms dispatched outside guest mode, %llu dispatches (%.0f ns each), %llu exits; it ran %.1f %% of %.1f s\n";
 	struct hvcore_vp_info a, b;
 	__u64 total, guest, disp, wall;
 	int ret = sched_lone("hvtime", 100, &a, &b, &wall, why, len);
@@ -643,8 +647,7 @@ static int sched_hvtime(char *why, size_t len)
 	guest = b.guest_ns - a.guest_ns;
 	disp = b.dispatches - a.dispatches;
 	pct = 100.0 * (total - guest) / total;
-	printf("# hvcore hvtime: a lone spin VP, slice_us=%ld period_us=%ld: %.3f %% of its %.1f ms dispatched outside guest mode, %llu dispatches (%.0f ns each), %llu exits; it ran %.1f %% of %.1f s\n",
-	       module_param("slice_us"), module_param("period_us"), pct, total / 1e6,
+	printf(fmt, module_param("slice_us"), module_param("period_us"), pct, total / 1e6,
 	       (unsigned long long)disp, disp ? (double)(total - guest) / disp : 0.0,
 	       (unsigned long long)(b.exits[HVCORE_EXIT_EXTINT] - a.exits[HVCORE_EXIT_EXTINT] +
 				    b.exits[HVCORE_EXIT_OTHER] - a.exits[HVCORE_EXIT_OTHER]),
@@ -681,6 +684,8 @@ static int wake_halted(void *ctx)
  */
 static int sched_wake(char *why, size_t len)
 {
+	static const char fmt[] =
+		"# hvcore wake_boost_%s: hvcore's own wait per dispatch %.1f us over %llu dispatches\n";
 	static __u64 lat[WAKE_N];
 	struct sched_part p;
 	struct bench_waker w = {
@@ -696,8 +701,8 @@ static int sched_wake(char *why, size_t len)
 
 	ret = sched_part_start(&p, "wake", &bench_wake, HVCORE_WEIGHT_DEFAULT, 100, 0,
 			       why, len);
-	w.count = (const volatile __u64 *)((char *)p.mem + GUEST_WAKE_COUNT);
-	w.tsc = (const volatile __u64 *)((char *)p.mem + GUEST_WAKE_TSC);
+	w.count = (const __u64 *)((char *)p.mem + GUEST_WAKE_COUNT);
+	w.tsc = (const __u64 *)((char *)p.mem + GUEST_WAKE_TSC);
 	for (boost = 0; boost < 2 && !ret; boost++) {
 		if (boost && ioctl(p.fd, HVCORE_SET_POLICY, &pol)) {
 			ret = sched_err("HVCORE_SET_POLICY", why, len);
@@ -710,8 +715,7 @@ static int sched_wake(char *why, size_t len)
 			ret = sched_vp_info(&p, &b, why, len);
 		if (ret)
 			break;
-		printf("# hvcore wake_boost_%s: hvcore's own wait per dispatch %.1f us over %llu dispatches\n",
-		       boost ? "on" : "off",
+		printf(fmt, boost ? "on" : "off",
 		       (double)(b.wait_ns - a.wait_ns) / (b.dispatches - a.dispatches ?: 1) / 1000,
 		       (unsigned long long)(b.dispatches - a.dispatches));
 		bench_wake_report("hvcore", boost ? "wake_boost_on" : "wake_boost_off",

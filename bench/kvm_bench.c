@@ -311,40 +311,41 @@ static int kvm_wake_run(struct kvm_waker *k, void *mem, char *why, size_t len)
 		.group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET,
 	};
 	struct bench_waker w = {
-		.count = (const volatile __u64 *)((char *)mem + GUEST_WAKE_COUNT),
-		.tsc = (const volatile __u64 *)((char *)mem + GUEST_WAKE_TSC),
+		.count = (const __u64 *)((char *)mem + GUEST_WAKE_COUNT),
+		.tsc = (const __u64 *)((char *)mem + GUEST_WAKE_TSC),
 		.inject = kvm_wake_inject, .ctx = k,
 	};
-	__u64 offset, offset_end;
+	__u64 offset = 0, offset_end;
 	double tsc_per_ns;
 	pthread_t thread;
 	int ret, i;
 
+	/*
+	 * Guest TSC = host TSC: offset 0. Set and read back before the vCPU
+	 * thread starts, and checked after it ended: a vCPU ioctl waits for
+	 * KVM_RUN to return, and KVM_RUN does not while the guest halts.
+	 */
+	attr.addr = (unsigned long)&offset;
+	if (ioctl(k->vcpu, KVM_SET_DEVICE_ATTR, &attr) ||
+	    ioctl(k->vcpu, KVM_GET_DEVICE_ATTR, &attr)) {
+		snprintf(why, len, "KVM_{SET,GET}_DEVICE_ATTR(KVM_VCPU_TSC_OFFSET): %s",
+			 strerror(errno));
+		return -errno;
+	}
+	w.tsc_offset = offset;
 	ret = pthread_create(&thread, NULL, kvm_wake_vcpu, k);
 	if (ret) {
 		snprintf(why, len, "pthread_create: %s", strerror(ret));
 		return -ret;
 	}
-	/* The guest turns its x2APIC on and halts; then the offset is final. */
+	/* The guest turns its x2APIC on and halts. */
 	bench_sleep_us(20000);
-	attr.addr = (unsigned long)&offset;
-	if (ioctl(k->vcpu, KVM_GET_DEVICE_ATTR, &attr)) {
-		ret = -errno;
-		snprintf(why, len, "KVM_GET_DEVICE_ATTR(KVM_VCPU_TSC_OFFSET): %s",
-			 strerror(errno));
-	}
-	w.tsc_offset = offset;
-	if (!ret && atomic_load(&k->done)) {
+	if (atomic_load(&k->done)) {
 		snprintf(why, len, "%s", k->why);
 		ret = k->err ?: -EIO;
 	}
 	if (!ret)
 		ret = bench_wake_series(&w, WAKE_N, lat, &tsc_per_ns, why, len);
-	attr.addr = (unsigned long)&offset_end;
-	if (!ret && !ioctl(k->vcpu, KVM_GET_DEVICE_ATTR, &attr) && offset_end != offset) {
-		snprintf(why, len, "the guest's TSC offset moved during the series");
-		ret = -ERANGE;
-	}
 	/* Stop: the next wake-up writes DONE. */
 	__atomic_store_n((__u64 *)((char *)mem + GUEST_WAKE_STOP), 1, __ATOMIC_RELEASE);
 	kvm_wake_inject(k);
@@ -358,6 +359,11 @@ static int kvm_wake_run(struct kvm_waker *k, void *mem, char *why, size_t len)
 	if (!ret && k->err) {
 		snprintf(why, len, "%s", k->why);
 		ret = k->err;
+	}
+	attr.addr = (unsigned long)&offset_end;
+	if (!ret && (ioctl(k->vcpu, KVM_GET_DEVICE_ATTR, &attr) || offset_end != offset)) {
+		snprintf(why, len, "the guest's TSC offset moved during the series");
+		ret = -ERANGE;
 	}
 	if (!ret)
 		bench_wake_report("kvm", "wake",
