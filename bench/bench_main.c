@@ -142,8 +142,6 @@ static int cmp_u64(const void *a, const void *b)
 void bench_wake_report(const char *impl, const char *key, const char *what,
 		       __u64 *lat, int n, double tsc_per_ns)
 {
-	static const char fmt[] =
-		"# %s %s (%s): %d wake-ups, median %.1f us, mean %.1f us, min %.1f us, max %.1f us\n";
 	double sum = 0, median;
 	int i;
 
@@ -153,7 +151,9 @@ void bench_wake_report(const char *impl, const char *key, const char *what,
 	for (i = 0; i < n; i++)
 		sum += lat[i];
 	median = n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2.0;
-	printf(fmt, impl, key, what, n, median / tsc_per_ns / 1000, sum / n / tsc_per_ns / 1000,
+	printf("# %s %s (%s): %d wake-ups, median %.1f us, mean %.1f us", impl, key, what, n,
+	       median / tsc_per_ns / 1000, sum / n / tsc_per_ns / 1000);
+	printf(", min %.1f us, max %.1f us\n",
 	       lat[0] / tsc_per_ns / 1000, lat[n - 1] / tsc_per_ns / 1000);
 	printf("SCHED %s %s median_ns=%.0f mean_ns=%.0f n=%d\n", impl, key,
 	       median / tsc_per_ns, sum / n / tsc_per_ns, n);

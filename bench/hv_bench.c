@@ -493,8 +493,6 @@ static __u64 spin_count(const struct sched_part *p)
  */
 static int sched_shares(const char *key, const __u32 *w, int n, char *why, size_t len)
 {
-	static const char fmt_shares[] =
-		", one VP each on one LP: %s %% of the VPs' run time (want %s), largest error %.2f pp; the VPs ran %.1f %% of the %.1f s\n";
 	struct sched_part p[SCHED_MAX_PARTS];
 	struct hvcore_vp_info vi;
 	__u64 a[SCHED_MAX_PARTS], b[SCHED_MAX_PARTS], ia[SCHED_MAX_PARTS];
@@ -547,7 +545,9 @@ static int sched_shares(const char *key, const __u32 *w, int n, char *why, size_
 	printf("# hvcore %s: weights", key);
 	for (i = 0; i < n; i++)
 		printf("%s%u", i ? "/" : " ", w[i]);
-	printf(fmt_shares, shares, wants, err, 100.0 * sum / (t1 - t0), (t1 - t0) / 1e9);
+	printf(", one VP each on one LP: %s %% of the VPs' run time (want %s)", shares, wants);
+	printf(", largest error %.2f pp; the VPs ran %.1f %% of the %.1f s\n", err,
+	       100.0 * sum / (t1 - t0), (t1 - t0) / 1e9);
 	printf("SCHED hvcore %s err_pp=%.2f shares=%s want=%s\n", key, err, shares, wants);
 out:
 	for (i = 0; i < n; i++)
@@ -601,8 +601,6 @@ static int sched_lone(const char *key, __u32 cap, struct hvcore_vp_info *a,
 
 static int sched_cap(char *why, size_t len)
 {
-	static const char fmt[] =
-		"# hvcore cap30: one spin VP capped at 30 %% on the otherwise idle LP ran %.2f %% of %.1f s: %+.2f pp\n";
 	struct hvcore_vp_info a, b;
 	double pct;
 	__u64 wall;
@@ -611,7 +609,8 @@ static int sched_cap(char *why, size_t len)
 	if (ret)
 		return ret;
 	pct = 100.0 * (b.total_ns - a.total_ns) / wall;
-	printf(fmt, pct, wall / 1e9, pct - 30);
+	printf("# hvcore cap30: one spin VP capped at 30 %% on the otherwise idle LP");
+	printf(" ran %.2f %% of %.1f s: %+.2f pp\n", pct, wall / 1e9, pct - 30);
 	printf("SCHED hvcore cap30 pct=%.2f over_pp=%.2f\n", pct, pct - 30);
 	return 0;
 }
@@ -634,8 +633,6 @@ static long module_param(const char *name)
 
 static int sched_hvtime(char *why, size_t len)
 {
-	static const char fmt[] =
-		"# hvcore hvtime: a lone spin VP, slice_us=%ld period_us=%ld: %.3f %% of its %.1f ms dispatched outside guest mode, %llu dispatches (%.0f ns each), %llu exits; it ran %.1f %% of %.1f s\n";
 	struct hvcore_vp_info a, b;
 	__u64 total, guest, disp, wall;
 	int ret = sched_lone("hvtime", 100, &a, &b, &wall, why, len);
@@ -647,7 +644,10 @@ static int sched_hvtime(char *why, size_t len)
 	guest = b.guest_ns - a.guest_ns;
 	disp = b.dispatches - a.dispatches;
 	pct = 100.0 * (total - guest) / total;
-	printf(fmt, module_param("slice_us"), module_param("period_us"), pct, total / 1e6,
+	printf("# hvcore hvtime: a lone spin VP, slice_us=%ld period_us=%ld:",
+	       module_param("slice_us"), module_param("period_us"));
+	printf(" %.3f %% of its %.1f ms dispatched outside guest mode,", pct, total / 1e6);
+	printf(" %llu dispatches (%.0f ns each), %llu exits; it ran %.1f %% of %.1f s\n",
 	       (unsigned long long)disp, disp ? (double)(total - guest) / disp : 0.0,
 	       (unsigned long long)(b.exits[HVCORE_EXIT_EXTINT] - a.exits[HVCORE_EXIT_EXTINT] +
 				    b.exits[HVCORE_EXIT_OTHER] - a.exits[HVCORE_EXIT_OTHER]),
@@ -684,8 +684,6 @@ static int wake_halted(void *ctx)
  */
 static int sched_wake(char *why, size_t len)
 {
-	static const char fmt[] =
-		"# hvcore wake_boost_%s: hvcore's own wait per dispatch %.1f us over %llu dispatches\n";
 	static __u64 lat[WAKE_N];
 	struct sched_part p;
 	struct bench_waker w = {
@@ -715,7 +713,9 @@ static int sched_wake(char *why, size_t len)
 			ret = sched_vp_info(&p, &b, why, len);
 		if (ret)
 			break;
-		printf(fmt, boost ? "on" : "off",
+		printf("# hvcore wake_boost_%s: hvcore's own wait per dispatch",
+		       boost ? "on" : "off");
+		printf(" %.1f us over %llu dispatches\n",
 		       (double)(b.wait_ns - a.wait_ns) / (b.dispatches - a.dispatches ?: 1) / 1000,
 		       (unsigned long long)(b.dispatches - a.dispatches));
 		bench_wake_report("hvcore", boost ? "wake_boost_on" : "wake_boost_off",
