@@ -18,9 +18,9 @@
 # Scenarios (LABEL: host, CPU model, suite):
 #   svm/K    QEMU TCG EPYC,+svm,+npt, 2 CPUs     full (2 NUMA nodes)
 #   novirt/K QEMU TCG EPYC,-svm, 1 CPU           novirt (refusal without SVM/VMX)
-#   sched/K  QEMU TCG EPYC,+svm,+npt, 2 CPUs,    sched (the VP scheduler's shares)
+#   sched/K  QEMU TCG EPYC,+svm,+npt, 2 CPUs,    sched (the VP scheduler's shares; 6.12)
 #            2 NUMA nodes, -icount shift=4,sleep=off
-#   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full
+#   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full, then sched
 #   bench/K  QEMU TCG EPYC,+svm,+npt, 1 CPU,     bench
 #            -icount shift=4,sleep=off
 #   vmx/K    Bochs corei7_skylake_x, 1 CPU,      bench (make bench HOST=vmx)
@@ -130,12 +130,17 @@ done
 judge_args=()
 add_run() { judge_args+=(--run "$1" "$out/$2.log" "$harness/suites/$3"); }
 
+# The VMX host also runs the scheduler's tests: Bochs interleaves its CPUs
+# every few instructions on an instruction clock, so the guests' progress
+# is a clean second measure there (Documentation/testing.rst).
+vmx_suites=$SUITE
+[ "$SUITE" = full ] && vmx_suites=full,sched
 run_vmx_all() {
 	local k
 	for k in "${kernels[@]}"; do
 		"$harness/run-bochs.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
-			--log "$out/vmx-$k.log" --timeout 900 --cpus 2 \
-			--append "hvtest.suite=$SUITE hvtest.expect=$VMX_EXPECT" || true
+			--log "$out/vmx-$k.log" --timeout 1200 --cpus 2 \
+			--append "hvtest.suite=$vmx_suites hvtest.expect=$VMX_EXPECT" || true
 	done
 }
 
@@ -147,7 +152,9 @@ vmx_pid=
 if [ "$HOST" != svm ] && [ "$SUITE" != bench ]; then
 	run_vmx_all &
 	vmx_pid=$!
-	for k in "${kernels[@]}"; do add_run "vmx/$k" "vmx-$k" "$SUITE"; done
+	# The judge wants one suite file: the chosen ones, end to end.
+	for s in ${vmx_suites//,/ }; do cat "$harness/suites/$s"; done >"$out/suite-vmx"
+	for k in "${kernels[@]}"; do judge_args+=(--run "vmx/$k" "$out/vmx-$k.log" "$out/suite-vmx"); done
 fi
 if [ "$SUITE" = bench ] && [ "$HOST" = vmx ]; then
 	# The label's host part picks the judge's known Bochs boot warnings.
@@ -177,6 +184,10 @@ elif [ "$HOST" != vmx ]; then
 				--log "$out/novirt-$k.log" --timeout 300 --cpus 1 --cpu EPYC,-svm \
 				--append "hvtest.suite=novirt" || true
 			add_run "novirt/$k" "novirt-$k" novirt
+			# Debian's 6.1 never brings its second CPU up under
+			# -icount (Documentation/testing.rst); its scheduler
+			# tests run on the VMX host.
+			[ "$k" = 6.1 ] && continue
 			"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 				--log "$out/sched-$k.log" --timeout 600 --cpus 2 --numa 2 \
 				--icount "$BENCH_ICOUNT_SHIFT" \
