@@ -247,6 +247,23 @@ bool hv_pat_valid(u64 pat)
 bool hv_regs_valid(const struct hvcore_regs *r)
 {
 	u64 efer = r->efer & ~EFER_LMA;
+	u8 bits = boot_cpu_data.x86_virt_bits;
+
+	/*
+	 * hvcore itself writes these to the CPU (WRMSR on VMX, VMLOAD on
+	 * SVM), where a bad value would fault in the host, not the guest.
+	 */
+	if (!__is_canonical_address(r->kernel_gs_base, bits) ||
+	    !__is_canonical_address(r->lstar, bits) ||
+	    !__is_canonical_address(r->cstar, bits)) {
+		hv_bad_input("SET_REGS: KERNEL_GS_BASE %llx LSTAR %llx CSTAR %llx: not canonical",
+			     r->kernel_gs_base, r->lstar, r->cstar);
+		return false;
+	}
+	if (r->sfmask >> 32) {
+		hv_bad_input("SET_REGS: SFMASK %llx has bits above 31", r->sfmask);
+		return false;
+	}
 
 	if ((r->efer & ~HV_EFER_GUEST) || (r->cr4 & ~HV_CR4_GUEST) || (r->cr0 >> 32) ||
 	    ((r->cr0 & X86_CR0_PG) && !(r->cr0 & X86_CR0_PE)) || r->cr8 > 15 ||

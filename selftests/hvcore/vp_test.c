@@ -235,7 +235,15 @@ TEST_F(vp, regs_bad_input)
 	BAD(size, 16, EINVAL);
 	BAD(cr4, r.cr4 | (1ULL << 40), EINVAL);
 	BAD(xcr0, r.xcr0 | (1ULL << 62), EINVAL);
+	/* hvcore loads these itself: a non-canonical one would fault the host. */
+	BAD(lstar, 0x051bbe84f0000000ULL, EINVAL);
+	BAD(cstar, 1ULL << 63, EINVAL);
+	BAD(kernel_gs_base, 0x0000800000000000ULL, EINVAL);
+	BAD(sfmask, 1ULL << 32, EINVAL);
 #undef BAD
+	r.lstar = 0xffffffff81000000ULL;
+	r.kernel_gs_base = 0x00007fffffffe000ULL;
+	EXPECT_EQ(0, guest_set_regs(&self->g, &r));
 
 	r.vp = 2;
 	EXPECT_EQ(-EINVAL, regs_ioctl(self->g.fd, HVCORE_GET_REGS, &r));
