@@ -20,7 +20,7 @@
 #   novirt/K QEMU TCG EPYC,-svm, 1 CPU           novirt (refusal without SVM/VMX)
 #   sched/K  QEMU TCG EPYC,+svm,+npt, 2 CPUs,    sched (the VP scheduler's shares; 6.12)
 #            2 NUMA nodes, -icount shift=4,sleep=off
-#   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full, then sched
+#   vmx/K    Bochs corei7_skylake_x, 2 CPUs      full (6.1: then sched)
 #   bench/K  QEMU TCG EPYC,+svm,+npt, 1 CPU,     bench
 #            -icount shift=4,sleep=off
 #   vmx/K    Bochs corei7_skylake_x, 1 CPU,      bench (make bench HOST=vmx)
@@ -130,17 +130,20 @@ done
 judge_args=()
 add_run() { judge_args+=(--run "$1" "$out/$2.log" "$harness/suites/$3"); }
 
-# The VMX host also runs the scheduler's tests: Bochs interleaves its CPUs
-# every few instructions on an instruction clock, so the guests' progress
-# is a clean second measure there (Documentation/testing.rst).
-vmx_suites=$SUITE
-[ "$SUITE" = full ] && vmx_suites=full,sched
+# The scheduler's tests on 6.1 run on the VMX host: QEMU -icount cannot
+# boot 6.1 with two CPUs, and Bochs interleaves its CPUs every few
+# instructions on an instruction clock, so the guests' progress is a clean
+# second measure there (Documentation/testing.rst). On 6.12 sched/K has
+# them; running them in Bochs too would cost ~100 s of a tight CI budget.
+vmx_suites() {
+	if [ "$SUITE" = full ] && [ "$1" = 6.1 ]; then echo full,sched; else echo "$SUITE"; fi
+}
 run_vmx_all() {
 	local k
 	for k in "${kernels[@]}"; do
 		"$harness/run-bochs.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 			--log "$out/vmx-$k.log" --timeout 1200 --cpus 2 \
-			--append "hvtest.suite=$vmx_suites hvtest.expect=$VMX_EXPECT" || true
+			--append "hvtest.suite=$(vmx_suites "$k") hvtest.expect=$VMX_EXPECT" || true
 	done
 }
 
@@ -153,8 +156,11 @@ if [ "$HOST" != svm ] && [ "$SUITE" != bench ]; then
 	run_vmx_all &
 	vmx_pid=$!
 	# The judge wants one suite file: the chosen ones, end to end.
-	for s in ${vmx_suites//,/ }; do cat "$harness/suites/$s"; done >"$out/suite-vmx"
-	for k in "${kernels[@]}"; do judge_args+=(--run "vmx/$k" "$out/vmx-$k.log" "$out/suite-vmx"); done
+	for k in "${kernels[@]}"; do
+		s=$(vmx_suites "$k")
+		for one in ${s//,/ }; do cat "$harness/suites/$one"; done >"$out/suite-vmx-$k"
+		judge_args+=(--run "vmx/$k" "$out/vmx-$k.log" "$out/suite-vmx-$k")
+	done
 fi
 if [ "$SUITE" = bench ] && [ "$HOST" = vmx ]; then
 	# The label's host part picks the judge's known Bochs boot warnings.
