@@ -21,23 +21,20 @@
 #define SET_VP_ENTRY	0x7f04
 #define MSR_GS_BASE	0xc0000101
 
+/*
+ * RSP |= every other GPR: the added VP starts with RSP 0 and those zero, so
+ * a non-zero result says one was not.
+ */
+.macro OR_GPRS_INTO_RSP
+	.irp r, rax, rbx, rcx, rdx, rsi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+	or %\r, %rsp
+	.endr
+.endm
+
 /* Offset 0x1100, right after head.S: HOTADD_ENTRY_GUEST in vp_test.c. */
 	.org 0x1100
 entry_guest:
-	or %rax, %rsp
-	or %rbx, %rsp
-	or %rcx, %rsp
-	or %rdx, %rsp
-	or %rsi, %rsp
-	or %rbp, %rsp
-	or %r8, %rsp
-	or %r9, %rsp
-	or %r10, %rsp
-	or %r11, %rsp
-	or %r12, %rsp
-	or %r13, %rsp
-	or %r14, %rsp
-	or %r15, %rsp
+	OR_GPRS_INTO_RSP
 	mov %rsp, %r8
 	mov $1, %r9d
 	jmp added_vp
@@ -45,20 +42,7 @@ entry_guest:
 /* HOTADD_ENTRY_WORKER */
 	.org 0x1140
 entry_worker:
-	or %rax, %rsp
-	or %rbx, %rsp
-	or %rcx, %rsp
-	or %rdx, %rsp
-	or %rsi, %rsp
-	or %rbp, %rsp
-	or %r8, %rsp
-	or %r9, %rsp
-	or %r10, %rsp
-	or %r11, %rsp
-	or %r12, %rsp
-	or %r13, %rsp
-	or %r14, %rsp
-	or %r15, %rsp
+	OR_GPRS_INTO_RSP
 	mov %rsp, %r8
 	mov $2, %r9d
 	jmp added_vp
