@@ -429,6 +429,14 @@ int guest_info(struct guest *g, struct hvcore_partition_info *pi)
 	return ioctl(g->fd, HVCORE_PARTITION_INFO, pi) ? -errno : 0;
 }
 
+/* LPs hvcore runs VPs on (HVCORE_GET_INFO), or -errno. */
+long nr_lps(int dev)
+{
+	struct hvcore_info i = { .size = sizeof(i) };
+
+	return ioctl(dev, HVCORE_GET_INFO, &i) ? -errno : (long)i.nr_lps;
+}
+
 int guest_vp_info(struct guest *g, unsigned int vp, struct hvcore_vp_info *vi)
 {
 	memset(vi, 0, sizeof(*vi));

@@ -147,6 +147,7 @@ int guest_set_entry_regs(struct guest *g);
 int guest_control(struct guest *g, __u32 op, __u32 code);
 int guest_info(struct guest *g, struct hvcore_partition_info *pi);
 int guest_vp_info(struct guest *g, unsigned int vp, struct hvcore_vp_info *vi);
+long nr_lps(int dev);
 int guest_inject(struct guest *g, unsigned int vp, __u32 type, __u32 vector,
 		 __u32 flags, __u32 error_code);
 int guest_set_cpuid(struct guest *g, const struct hvcore_cpuid_entry *e, __u32 count);

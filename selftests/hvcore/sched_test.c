@@ -66,13 +66,6 @@ FIXTURE_TEARDOWN(sched)
 		mod_unload("hvcore");
 }
 
-static long nr_lps(int dev)
-{
-	struct hvcore_info i = { .size = sizeof(i) };
-
-	return ioctl(dev, HVCORE_GET_INFO, &i) ? -errno : (long)i.nr_lps;
-}
-
 static __u64 now_ns(void)
 {
 	struct timespec ts;

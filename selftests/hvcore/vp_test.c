@@ -51,13 +51,6 @@ FIXTURE_TEARDOWN(vp)
 		mod_unload("hvcore");
 }
 
-static long nr_lps(int dev)
-{
-	struct hvcore_info i = { .size = sizeof(i) };
-
-	return ioctl(dev, HVCORE_GET_INFO, &i) ? -errno : (long)i.nr_lps;
-}
-
 static bool vendor_is(const char *name)
 {
 	char v[16];
