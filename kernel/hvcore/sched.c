@@ -667,9 +667,9 @@ static void hv_balance_locked(void)
 	}
 }
 
-/* The VP of @src's queue that @lp should run next, or NULL. */
+/* The VP of @src's queue that @lp should run next (in class *@cls), or NULL. */
 static struct hv_vp *hv_best_on(struct hv_lp *src, struct hv_lp *lp, u64 period,
-				u64 *budget, bool *capped)
+				u64 *budget, enum hv_class *cls_out, bool *capped)
 {
 	struct hv_vp *vp, *best = NULL;
 	enum hv_class best_cls = HV_CLASS_CAPPED;
@@ -691,6 +691,7 @@ static struct hv_vp *hv_best_on(struct hv_lp *src, struct hv_lp *lp, u64 period,
 			*budget = b;
 		}
 	}
+	*cls_out = best_cls;
 	return best;
 }
 
@@ -717,6 +718,7 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 {
 	u64 now = ktime_get_ns(), period = hv_period_of(now), budget = U64_MAX;
 	u64 end = (period + 1) * hv_period_ns(), wake = end, wait;
+	enum hv_class cls = HV_CLASS_CAPPED;
 	struct hv_vp *vp = NULL;
 	bool wait_period = false;
 	unsigned int cpu;
@@ -736,7 +738,7 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 		wait_period = true;
 		goto idle;
 	}
-	vp = hv_best_on(lp, lp, period, &budget, &wait_period);
+	vp = hv_best_on(lp, lp, period, &budget, &cls, &wait_period);
 	/* Nothing of its own: take a ready VP from another LP's queue. */
 	for_each_online_cpu(cpu) {
 		struct hv_lp *src = hv_lp_get(cpu);
@@ -745,7 +747,7 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 			break;
 		if (src == lp)
 			continue;
-		vp = hv_best_on(src, lp, period, &budget, &wait_period);
+		vp = hv_best_on(src, lp, period, &budget, &cls, &wait_period);
 		if (vp)
 			hv_move_locked(vp, src, lp);
 	}
@@ -753,7 +755,7 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 		goto idle;
 
 	list_del_init(&vp->rq_node);
-	vp->slice_reserved = hv_vp_class(vp, period, &wait) == HV_CLASS_RESERVED;
+	vp->slice_reserved = cls == HV_CLASS_RESERVED;
 	lp->min_vtime = max(lp->min_vtime, vp->vtime);
 	vp->state = HVCORE_VP_RUNNING;
 	vp->on_lp = true;
