@@ -66,6 +66,44 @@ FIXTURE_TEARDOWN(sched)
 		mod_unload("hvcore");
 }
 
+/*
+ * Whether the test host's CPUs lose time to the machine that emulates
+ * them, in chunks hvcore cannot see: the kernel command line says
+ * hvtest.cpu_steal=1. check.sh says so for the QEMU host with four CPUs:
+ * QEMU's round robin makes a CPU that reprograms its timer wait for the
+ * other three, 5 ms of emulated time and more (Documentation/testing.rst).
+ * There the guests' progress is no measure of their LP time, and a VP can
+ * lose most of a period to the wait, so the progress comparison and the
+ * per-period reservation check are printed, not asserted; the counters'
+ * checks still are. Everywhere else, everything is asserted.
+ */
+static bool host_steals(void)
+{
+	static int steals = -1;
+	char line[1024];
+	FILE *f;
+
+	if (steals >= 0)
+		return steals;
+	steals = 0;
+	f = fopen("/proc/cmdline", "r");
+	if (f) {
+		if (fgets(line, sizeof(line), f) && strstr(line, "hvtest.cpu_steal=1"))
+			steals = 1;
+		fclose(f);
+	}
+	if (steals)
+		ksft_print_msg("hvtest.cpu_steal=1: progress, per-period checks not asserted\n");
+	return steals;
+}
+
+/* Counters and progress within 1 pp, where progress measures LP time. */
+#define EXPECT_PROGRESS(hv, gu, ...)						\
+	do {									\
+		if (!host_steals())						\
+			EXPECT_GE(1.0, fabs((hv) - (gu))) TH_LOG(__VA_ARGS__);	\
+	} while (0)
+
 static __u64 now_ns(void)
 {
 	struct timespec ts;
@@ -205,8 +243,8 @@ static void expect_shares(struct __test_metadata *_metadata, struct _test_data_s
 			       self->g[i].name, hv[i], gu[i], want[i]);
 		EXPECT_GE(1.0, fabs(hv[i] - want[i])) TH_LOG("%s: %.2f%% not %.2f%%",
 							     self->g[i].name, hv[i], want[i]);
-		EXPECT_GE(1.0, fabs(hv[i] - gu[i])) TH_LOG("%s: counters %.2f%%, progress %.2f%%",
-							   self->g[i].name, hv[i], gu[i]);
+		EXPECT_PROGRESS(hv[i], gu[i], "%s: counters %.2f%%, progress %.2f%%",
+				self->g[i].name, hv[i], gu[i]);
 	}
 }
 
@@ -355,8 +393,8 @@ TEST_F_TIMEOUT(sched, cap_on_idle_machine, 120)
 	ksft_print_msg("cap 30%%: %.2f%% by hvcore's counters, %.2f%% by its own progress\n",
 		       hv, gu);
 	EXPECT_GE(30.5, hv);
-	EXPECT_LE(29.0, hv) TH_LOG("the cap took more than it should: %.2f%%", hv);
-	EXPECT_GE(1.0, fabs(hv - gu));
+	EXPECT_LE(29.0, hv) TH_LOG("the cap held it to %.2f%%", hv);
+	EXPECT_PROGRESS(hv, gu, "counters %.2f%%, progress %.2f%%", hv, gu);
 }
 
 /*
@@ -372,8 +410,9 @@ TEST_F_TIMEOUT(sched, reservation_against_hogs, 120)
 	long lps = nr_lps(self->dev);
 	struct hvcore_vp_info vi;
 	struct sample s[5];
-	double hv, gu, rate_hog;
+	double hv, gu, rate_hog, it_hog, ns_hog;
 	unsigned int i, hog_vps = 1;
+	int nr = 0;
 	__u64 missed;
 
 	/* No one-CPU node: hogs with a VP on every LP keep them all busy. */
@@ -395,7 +434,8 @@ TEST_F_TIMEOUT(sched, reservation_against_hogs, 120)
 	guest_sleep_ms(300);
 	ASSERT_EQ(0, guest_vp_info(&self->g[0], 0, &vi));
 	for (i = 0; i < 5; i++) {
-		ASSERT_LT(0, take(self, &s[i]));
+		nr = take(self, &s[i]);
+		ASSERT_LT(1, nr);
 		if (i)
 			ksft_print_msg("second %u: reserved VP %.2f%% of an LP\n", i,
 				       100.0 * (s[i].ns[0] - s[i - 1].ns[0]) /
@@ -404,19 +444,25 @@ TEST_F_TIMEOUT(sched, reservation_against_hogs, 120)
 			guest_sleep_ms(1000);
 	}
 	hv = 100.0 * (s[4].ns[0] - s[0].ns[0]) / (s[4].t - s[0].t);
-	/* Its progress, at the pace of a hog: they share the same LPs. */
-	rate_hog = (double)(s[4].iters[1] - s[0].iters[1]) / (s[4].ns[1] - s[0].ns[1]);
+	/* Its progress, at the hogs' pace: they share the same LPs. */
+	for (i = 1, it_hog = 0, ns_hog = 0; i < (unsigned int)nr; i++) {
+		it_hog += s[4].iters[i] - s[0].iters[i];
+		ns_hog += s[4].ns[i] - s[0].ns[i];
+	}
+	ASSERT_LT(0, ns_hog);
+	rate_hog = it_hog / ns_hog;
 	gu = 100.0 * (s[4].iters[0] - s[0].iters[0]) / rate_hog / (s[4].t - s[0].t);
 	ksft_print_msg("4 s: %.2f%% by hvcore's counters, %.2f%% by its own progress\n", hv, gu);
 	EXPECT_LE(39.5, hv);
-	EXPECT_GE(1.0, fabs(hv - gu));
+	EXPECT_PROGRESS(hv, gu, "counters %.2f%%, progress %.2f%%", hv, gu);
 	/* Its weight is 1 % of a hog's: beyond the reservation it gets little. */
 	EXPECT_GE(45.0, hv);
 	missed = vi.reserve_missed;
 	ASSERT_EQ(0, guest_vp_info(&self->g[0], 0, &vi));
 	missed = vi.reserve_missed - missed;
 	ksft_print_msg("periods with less than 39.5%%: %llu\n", (unsigned long long)missed);
-	EXPECT_EQ(0, missed);
+	if (!host_steals())
+		EXPECT_EQ(0, missed);
 }
 
 /* Admission: running partitions' reservations fit in what the LPs have. */
