@@ -71,8 +71,9 @@ struct hv_features {
  * @asid_next:	next ASID/VPID to hand out on this LP
  * @asid_gen:	generation of the ASIDs handed out; bumped (with a full TLB
  *		flush) when they run out
- * @total_ns:	time the dispatcher ran VPs here
+ * @total_ns:	hvcore's run time here: VPs' slices, and choosing them
  * @guest_ns:	of which in guest mode
+ * @hv_ns:	of which not: world switches, exits, the scheduler
  * @rq:		ready VPs homed here, under hv_sched_lock
  * @min_vtime:	floor of the vtimes on @rq (sched.c), under hv_sched_lock
  * @idle:	the dispatcher found nothing it may run; sleeps until cleared
@@ -96,6 +97,7 @@ struct hv_lp {
 	u64 asid_gen;
 	u64 total_ns;
 	u64 guest_ns;
+	u64 hv_ns;
 	struct list_head rq;
 	u64 min_vtime;
 	bool idle;
@@ -167,6 +169,17 @@ struct hv_exit {
 /* struct hv_vp.msg_state */
 enum { HV_MSG_IDLE, HV_MSG_QUEUED, HV_MSG_READ };
 
+/*
+ * Hypercalls counted by code, per VP (sysfs partitions/<id>/vps/<n>/
+ * hypercalls/): the codes hvcore implements, and every call refused
+ * before it ran (unknown code, bad control bits, CPL > 0 excepted: that
+ * is a #UD, not a hypercall).
+ */
+enum hv_hc_stat {
+	HV_HCS_NOTIFY_LONG_SPIN_WAIT, HV_HCS_NULL, HV_HCS_GET_VP_INDEX,
+	HV_HCS_GUEST_LOG, HV_HCS_SET_VP_ENTRY, HV_HCS_INVALID, HV_HCS_NR
+};
+
 /**
  * struct hv_vp - a virtual processor
  * @part:	its partition (the partition owns the VP)
@@ -223,6 +236,10 @@ enum { HV_MSG_IDLE, HV_MSG_QUEUED, HV_MSG_READ };
  *		reservation (less 0.5 % of the period)
  * @boost:	woken by an interrupt with I/O boost on: runs next, hv_sched_lock
  * @wait_hist:	@wait_ns per dispatch, log2 buckets (HVCORE_VP_INFO)
+ * @hc_calls:	hypercalls by code (enum hv_hc_stat), sysfs
+ * @irq_since:	ktime_get_ns() when each vector of @irr became pending
+ * @nmi_since:	same for @nmi_pending
+ * @irq_pending_ns: time delivered interrupts and NMIs spent pending
  */
 struct hv_vp {
 	struct hv_partition *part;
@@ -277,6 +294,10 @@ struct hv_vp {
 	u64 reserve_missed;
 	bool boost;
 	u64 wait_hist[HVCORE_WAIT_HIST_BUCKETS];
+	u64 hc_calls[HV_HCS_NR];
+	u64 irq_since[256];
+	u64 nmi_since;
+	u64 irq_pending_ns;
 };
 
 /**
@@ -395,6 +416,8 @@ struct hv_memory {
 };
 
 struct hv_part_dir;
+struct hv_vps_dir;
+struct kobject;
 struct poll_table_struct;
 
 /**
@@ -409,6 +432,7 @@ struct poll_table_struct;
  * @mem:	guest memory
  * @nr_mmaps:	live mappings of @mem (CONFIGURE is refused while mapped)
  * @dir:	sysfs directory partitions/<id>
+ * @vps_dir:	its vps/ (sysfs_vp.c), hv_partitions_lock
  * @nr_vps:	VPs in @vps. Hot-add raises it under @lock and hv_sched_lock
  *		both, so either is enough to read it; CONFIGURE changes it
  *		under @lock while the partition is off and no run queue
@@ -455,6 +479,7 @@ struct hv_partition {
 	struct hv_memory mem;
 	atomic_t nr_mmaps;
 	struct hv_part_dir *dir;
+	struct hv_vps_dir *vps_dir;
 	u32 nr_vps;
 	struct hv_vp **vps;
 	u32 nr_running;
@@ -615,5 +640,9 @@ void hv_npt_count(struct hv_npt *npt, u64 *mapped, u64 *accessed, u64 *dirty);
 
 int hv_sysfs_partition_add(struct hv_partition *p);
 void hv_sysfs_partition_remove(struct hv_partition *p);
+void hv_sysfs_vps_sync(struct hv_partition *p);
+int hv_sysfs_vps_add(struct hv_partition *p, struct kobject *parent);
+void hv_sysfs_vps_remove(struct hv_partition *p);
+u32 hv_vp_irqs_pending(struct hv_vp *vp);
 
 #endif /* _HVCORE_HVCORE_H */

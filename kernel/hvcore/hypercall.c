@@ -117,6 +117,7 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 	u64 rcx = vp->gpr[HVCORE_RCX];
 	bool fast = rcx & HV_HC_FAST;
 	enum hv_action act = HV_RESUME;
+	enum hv_hc_stat stat = HV_HCS_INVALID;
 	u16 st;
 
 	if (hv_arch->cpl(vp)) {
@@ -131,18 +132,23 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 	}
 	switch (rcx & HV_HC_CODE) {
 	case HVCORE_HVCALL_NULL:
+		stat = HV_HCS_NULL;
 		st = HVCORE_HV_STATUS_SUCCESS;
 		break;
 	case HVCORE_HVCALL_GET_VP_INDEX:
+		stat = HV_HCS_GET_VP_INDEX;
 		st = hv_hc_get_vp_index(vp, fast);
 		break;
 	case HVCORE_HVCALL_SET_VP_ENTRY:
+		stat = HV_HCS_SET_VP_ENTRY;
 		st = hv_hc_set_vp_entry(vp, fast);
 		break;
 	case HVCORE_HVCALL_GUEST_LOG:
+		stat = HV_HCS_GUEST_LOG;
 		act = hv_hc_guest_log(vp, fast, &st);
 		break;
 	case HVCORE_HVCALL_NOTIFY_LONG_SPIN_WAIT:
+		stat = HV_HCS_NOTIFY_LONG_SPIN_WAIT;
 		st = fast ? HVCORE_HV_STATUS_SUCCESS : HVCORE_HV_STATUS_INVALID_HYPERCALL_INPUT;
 		act = HV_YIELD;
 		break;
@@ -151,6 +157,7 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 		break;
 	}
 out:
+	vp->hc_calls[stat]++;
 	vp->gpr[HVCORE_RAX] = st;
 	if (act == HV_BLOCK) {
 		if (st) {

@@ -256,6 +256,17 @@ static void hv_partition_stop_locked(struct hv_partition *p, u32 code)
 	hv_channel_state_changed(p);
 }
 
+/*
+ * After the VP count may have changed: sysfs vps/ follows. Not under
+ * p->lock, which the directories' readers take.
+ */
+static void hv_vps_sysfs_update(struct hv_partition *p)
+{
+	mutex_lock(&hv_partitions_lock);
+	hv_sysfs_vps_sync(p);
+	mutex_unlock(&hv_partitions_lock);
+}
+
 /* Take @p out of the registry and sysfs; caller holds hv_partitions_lock. */
 static void hv_delete_locked(struct hv_partition *p)
 {
@@ -422,6 +433,7 @@ static long hv_part_configure(struct hv_partition *p, void __user *uarg)
 		}
 	}
 	mutex_unlock(&p->lock);
+	hv_vps_sysfs_update(p);
 	return ret;
 }
 
@@ -811,6 +823,9 @@ static long hv_partition_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	}
 out:
 	mutex_unlock(&p->lock);
+	/* Even on failure: a VP that was added stays (see hv_part_add_vp()). */
+	if (HV_IOC_NOSIZE(cmd) == HV_IOC_NOSIZE(HVCORE_ADD_VP))
+		hv_vps_sysfs_update(p);
 	return ret;
 }
 

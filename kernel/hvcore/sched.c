@@ -846,7 +846,7 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp, u64 len, 
 {
 	struct hv_partition *p = vp->part;
 	enum hv_action act = HV_RESUME;
-	u64 start, t0, t1;
+	u64 start, t0, t1, guest = 0;
 
 	*ran = 0;
 	WRITE_ONCE(lp->slice_over, false);
@@ -880,6 +880,7 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp, u64 len, 
 			local_irq_enable();
 			vp->guest_ns += t1 - t0;
 			lp->guest_ns += t1 - t0;
+			guest += t1 - t0;
 			act = hv_handle_exit(vp);
 			if (act != HV_RESUME)
 				break;
@@ -903,6 +904,8 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp, u64 len, 
 	hrtimer_cancel(&lp->slice_timer);
 	vp->total_ns += *ran;
 	lp->total_ns += *ran;
+	/* Its own sum, so that it never goes back while a slice runs. */
+	lp->hv_ns += *ran - min(guest, *ran);
 	return act;
 }
 
@@ -913,19 +916,34 @@ static int hv_should_run(unsigned int cpu)
 	return READ_ONCE(lp->enabled) && !READ_ONCE(lp->idle);
 }
 
+/*
+ * Choosing and putting back are hypervisor time on the LP too (the seeds'
+ * "% Hypervisor Run Time"): counted in the LP's total and hypervisor time,
+ * not in any VP's.
+ */
+static void hv_charge_sched(struct hv_lp *lp, u64 ns)
+{
+	lp->total_ns += ns;
+	lp->hv_ns += ns;
+}
+
 static void hv_dispatch(unsigned int cpu)
 {
 	struct hv_lp *lp = hv_lp_get(cpu);
-	u64 len, start, ran;
+	u64 len, start, ran, t0 = local_clock(), t1;
 	enum hv_action act;
 	struct hv_vp *vp;
 
 	vp = hv_pick(lp, &len);
+	t1 = local_clock();
+	hv_charge_sched(lp, t1 - t0);
 	if (!vp)
 		return;
 	start = ktime_get_ns();
 	act = hv_run_slice(lp, vp, len, &ran);
+	t0 = local_clock();
 	hv_put(lp, vp, act, start, ran);
+	hv_charge_sched(lp, local_clock() - t0);
 	cond_resched();
 }
 
@@ -1005,16 +1023,16 @@ void hv_lp_offline(struct hv_lp *lp)
  * The seeds' "Root VP n, % Total Run Time": what the CPU spent running
  * Linux (tasks and interrupts) other than hvcore's dispatching of VPs,
  * while hvcore held the LP: the time not idle, from the kernel's NOHZ idle
- * accounting, less the VPs' run time. Both are clock readings, not tick
+ * accounting, less hvcore's run time there (VPs and scheduling). Both are clock readings, not tick
  * samples, which a test host whose emulated CPUs take turns would skew.
  *
  * Return: nanoseconds.
  */
 u64 hv_lp_root_ns(struct hv_lp *lp)
 {
-	u64 busy = hv_lp_busy_ns(lp), vps = READ_ONCE(lp->total_ns);
+	u64 busy = hv_lp_busy_ns(lp), hv = READ_ONCE(lp->total_ns);
 
-	return busy > vps ? busy - vps : 0;
+	return busy > hv ? busy - hv : 0;
 }
 
 /**

@@ -47,11 +47,21 @@ static ssize_t memory_pages_show(struct kobject *kobj,
 
 static struct kobj_attribute memory_pages_attr = __ATTR_RO(memory_pages);
 
+/* What partitions could still get: Linux's MemAvailable, in 4 KiB pages. */
+static ssize_t memory_available_pages_show(struct kobject *kobj,
+					   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", (unsigned long)si_mem_available() << (PAGE_SHIFT - 12));
+}
+
+static struct kobj_attribute memory_available_pages_attr = __ATTR_RO(memory_available_pages);
+
 static struct attribute *hv_root_attrs[] = {
 	&vendor_attr.attr,
 	&api_version_attr.attr,
 	&lps_enabled_attr.attr,
 	&memory_pages_attr.attr,
+	&memory_available_pages_attr.attr,
 	NULL,
 };
 
@@ -188,7 +198,14 @@ static ssize_t root_ns_show(struct kobject *kobj, struct kobj_attribute *attr, c
 	return sysfs_emit(buf, "%llu\n", hv_lp_root_ns(hv_lp_get(hv_dir_cpu(kobj))));
 }
 
+/* Dispatched but not in the guest: world switches, exits, scheduling. */
+static ssize_t hypervisor_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(hv_lp_get(hv_dir_cpu(kobj))->hv_ns));
+}
+
 static struct kobj_attribute total_ns_attr = __ATTR_RO(total_ns);
+static struct kobj_attribute hypervisor_ns_attr = __ATTR_RO(hypervisor_ns);
 static struct kobj_attribute guest_ns_attr = __ATTR_RO(guest_ns);
 static struct kobj_attribute root_ns_attr = __ATTR_RO(root_ns);
 
@@ -197,6 +214,7 @@ static struct attribute *hv_lp_attrs[] = {
 	&node_attr.attr,
 	&total_ns_attr.attr,
 	&guest_ns_attr.attr,
+	&hypervisor_ns_attr.attr,
 	&root_ns_attr.attr,
 	NULL,
 };
@@ -273,7 +291,16 @@ enum hv_part_field {
 	HV_PF_PAGES_2M, HV_PF_NUMA_NODE, HV_PF_PAGES_OFF_NODE,
 	HV_PF_NPT_MAPPED, HV_PF_NPT_ACCESSED, HV_PF_NPT_DIRTY,
 	HV_PF_WEIGHT, HV_PF_RESERVE, HV_PF_CAP, HV_PF_IO_BOOST, HV_PF_PLACED_OFF_NODE,
-	HV_PF_VP_COUNT,
+	HV_PF_VP_COUNT, HV_PF_CRASH_REASON, HV_PF_EXIT_CODE,
+};
+
+static const char *const hv_crash_names[] = {
+	[HVCORE_CRASH_NONE]		= "none",
+	[HVCORE_CRASH_TRIPLE_FAULT]	= "triple_fault",
+	[HVCORE_CRASH_INVALID_STATE]	= "invalid_state",
+	[HVCORE_CRASH_UNHANDLED]	= "unhandled_exit",
+	[HVCORE_CRASH_NO_WORKER]	= "no_worker",
+	[HVCORE_CRASH_WORKER_GONE]	= "worker_gone",
 };
 
 struct hv_part_attr {
@@ -334,6 +361,13 @@ static ssize_t hv_part_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	case HV_PF_VP_COUNT:
 		n = sysfs_emit(buf, "%u\n", p->nr_vps);
 		break;
+	case HV_PF_CRASH_REASON:
+		n = sysfs_emit(buf, "%s\n", p->crash_reason < ARRAY_SIZE(hv_crash_names) ?
+			       hv_crash_names[p->crash_reason] : "unknown");
+		break;
+	case HV_PF_EXIT_CODE:
+		n = sysfs_emit(buf, "%u\n", p->exit_code);
+		break;
 	default:
 		n = sysfs_emit(buf, "%lu\n", p->mem.off_node);
 		break;
@@ -364,6 +398,8 @@ HV_PART_ATTR(cpu_cap, HV_PF_CAP);
 HV_PART_ATTR(cpu_io_boost, HV_PF_IO_BOOST);
 HV_PART_ATTR(placed_off_node, HV_PF_PLACED_OFF_NODE);
 HV_PART_ATTR(vp_count, HV_PF_VP_COUNT);
+HV_PART_ATTR(crash_reason, HV_PF_CRASH_REASON);
+HV_PART_ATTR(exit_code, HV_PF_EXIT_CODE);
 
 static struct attribute *hv_part_attrs[] = {
 	&hv_part_name.kattr.attr,
@@ -382,6 +418,8 @@ static struct attribute *hv_part_attrs[] = {
 	&hv_part_cpu_io_boost.kattr.attr,
 	&hv_part_placed_off_node.kattr.attr,
 	&hv_part_vp_count.kattr.attr,
+	&hv_part_crash_reason.kattr.attr,
+	&hv_part_exit_code.kattr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hv_part);
@@ -403,7 +441,9 @@ static const struct kobj_type hv_part_ktype = {
 /**
  * hv_sysfs_partition_add() - create partitions/<id>/ for @p
  * @p: a partition being created; gains a reference held by the directory
+ *     (and one per VP directory)
  *
+ * Context: hv_partitions_lock held.
  * Return: 0 or a negative errno (nothing created).
  */
 int hv_sysfs_partition_add(struct hv_partition *p)
@@ -420,18 +460,27 @@ int hv_sysfs_partition_add(struct hv_partition *p)
 		kobject_put(&dir->kobj);
 		return ret;
 	}
+	ret = hv_sysfs_vps_add(p, &dir->kobj);
+	if (ret) {
+		kobject_del(&dir->kobj);
+		kobject_put(&dir->kobj);
+		return ret;
+	}
 	p->dir = dir;
 	return 0;
 }
 
 /**
  * hv_sysfs_partition_remove() - remove partitions/<id>/ of @p
- * @p: the partition; the directory's reference is dropped
+ * @p: the partition; the directories' references are dropped
+ *
+ * Context: hv_partitions_lock held, p->lock not held (readers take it).
  */
 void hv_sysfs_partition_remove(struct hv_partition *p)
 {
 	if (!p->dir)
 		return;
+	hv_sysfs_vps_remove(p);
 	kobject_del(&p->dir->kobj);
 	kobject_put(&p->dir->kobj);
 	p->dir = NULL;

@@ -321,6 +321,7 @@ void hv_vp_inject_pending(struct hv_vp *vp)
 		if (vp->nmi_pending && hv_arch->inject(vp, HV_EV_NMI, 2, false, 0)) {
 			vp->nmi_pending = false;
 			vp->injected++;
+			vp->irq_pending_ns += ktime_get_ns() - vp->nmi_since;
 		}
 		spin_unlock(&hv_sched_lock);
 	}
@@ -333,10 +334,26 @@ void hv_vp_inject_pending(struct hv_vp *vp)
 		return;
 	}
 	if (hv_arch->inject(vp, HV_EV_INTR, v, false, 0)) {
+		u64 since = READ_ONCE(vp->irq_since[v]);
+
+		/* Read before the bit clears: a new INJECT may then restamp it. */
+		smp_mb__before_atomic();
 		clear_bit(v, vp->irr);
 		vp->injected++;
+		vp->irq_pending_ns += ktime_get_ns() - since;
 	}
 	hv_arch->intr_window(vp, find_last_bit(vp->irr, 256) < 256);
+}
+
+/**
+ * hv_vp_irqs_pending() - interrupt vectors and NMIs waiting for delivery
+ * @vp: the VP
+ *
+ * Return: the count now; racy by nature, for counters.
+ */
+u32 hv_vp_irqs_pending(struct hv_vp *vp)
+{
+	return bitmap_weight(vp->irr, 256) + READ_ONCE(vp->nmi_pending);
 }
 
 /* The VP of an ioctl, with the partition's lock held. */
@@ -463,6 +480,8 @@ static long hv_ioctl_vp_info(struct hv_partition *p, void __user *uarg)
 	info.wait_ns = READ_ONCE(vp->wait_ns);
 	info.home_lp = READ_ONCE(vp->home);
 	info.reserve_missed = READ_ONCE(vp->reserve_missed);
+	info.irq_pending_ns = READ_ONCE(vp->irq_pending_ns);
+	info.irqs_pending = hv_vp_irqs_pending(vp);
 	memcpy(info.wait_hist, vp->wait_hist, sizeof(info.wait_hist));
 	return hv_args_out(uarg, &info, sizeof(info), usize);
 }
@@ -523,8 +542,16 @@ static long hv_ioctl_inject(struct hv_partition *p, void __user *uarg)
 		ret = -EBUSY;
 	} else {
 		if (in.type == HVCORE_INJECT_INTERRUPT) {
-			set_bit(in.vector, vp->irr);
+			/* Pending time counts from the first request. */
+			if (!test_bit(in.vector, vp->irr)) {
+				WRITE_ONCE(vp->irq_since[in.vector], ktime_get_ns());
+				/* The stamp is there before the dispatcher sees the bit. */
+				smp_mb__before_atomic();
+				set_bit(in.vector, vp->irr);
+			}
 		} else if (in.type == HVCORE_INJECT_NMI) {
+			if (!vp->nmi_pending)
+				vp->nmi_since = ktime_get_ns();
 			vp->nmi_pending = true;
 		} else {
 			hv_vp_set_exception_locked(vp, in.vector,

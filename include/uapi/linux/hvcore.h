@@ -407,6 +407,10 @@ enum {
  * @reserved0:	must be 0 on input
  * @reserve_missed: out: scheduling periods in which it was ready throughout
  *		but ran less than its reservation less 0.5 % of the period
+ * @irq_pending_ns: out: time the interrupts and NMIs delivered so far spent
+ *		between HVCORE_INJECT and their delivery into the guest
+ * @irqs_pending: out: interrupt vectors and NMIs pending now
+ * @reserved1:	must be 0 on input
  * @reserved:	must be 0 on input
  * @wait_hist:	out: @dispatches by the wait before each: bucket k counts
  *		waits of 2^k to 2^(k+1) - 1 ns; bucket 0 also counts waits of
@@ -430,7 +434,10 @@ struct hvcore_vp_info {
 	__s32 home_lp;
 	__u32 reserved0;
 	__u64 reserve_missed;
-	__u64 reserved[5];
+	__u64 irq_pending_ns;
+	__u32 irqs_pending;
+	__u32 reserved1;
+	__u64 reserved[3];
 	__u64 wait_hist[HVCORE_WAIT_HIST_BUCKETS];
 };
 
