@@ -56,10 +56,13 @@ static const struct hvctl_vp_sample *previous_vp(const struct hvctl_part_sample 
 static void text_line(const struct view *v, const struct hvctl_counter *c,
 		      __u64 now, const __u64 *before)
 {
+	bool rate = v->before && !c->gauge && v->secs > 0;
 	__u64 val = shown(c, now, before);
 
-	printf("  %-20s %20llu %-2s", c->name, (unsigned long long)val, c->unit);
-	if (v->before && !c->gauge && v->secs > 0) {
+	printf("  %-20s %20llu", c->name, (unsigned long long)val);
+	if (*c->unit || rate)
+		printf(" %-2s", c->unit);
+	if (rate) {
 		if (!strcmp(c->unit, "ns"))
 			printf("  %8.2f%% of an LP", val / v->secs / 1e7);
 		else
