@@ -170,10 +170,13 @@ static void json_vp(const struct hvctl_vp_sample *vs, const struct hvctl_vp_samp
 			json_value(&first, &hvctl_vp_counters[i], vs->val[i],
 				   prev && prev->have[i] ? &prev->val[i] : NULL);
 	printf("%s\"wait_hist\":[", first ? "" : ",");
-	for (k = 0; k < HVCORE_WAIT_HIST_BUCKETS; k++)
-		printf("%s%llu", k ? "," : "",
-		       (unsigned long long)(prev ? hvctl_delta(vs->wait_hist[k], prev->wait_hist[k]) :
-					    vs->wait_hist[k]));
+	for (k = 0; k < HVCORE_WAIT_HIST_BUCKETS; k++) {
+		__u64 n = vs->wait_hist[k];
+
+		if (prev)
+			n = hvctl_delta(n, prev->wait_hist[k]);
+		printf("%s%llu", k ? "," : "", (unsigned long long)n);
+	}
 	printf("]}}");
 }
 

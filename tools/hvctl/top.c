@@ -171,8 +171,9 @@ static void print_text(const struct hvctl_sample *now, const struct hvctl_sample
 	__u32 i, k;
 
 	split_lps(now, before, secs, &l);
-	printf("hvctl top: %.2f s, %u LPs: VPs %.1f%% (guest %.1f%%, hypervisor %.1f%%), root %.1f%%, idle %.1f%%\n",
-	       secs, now->nr_lps, l.vps, l.guest, l.hypervisor, l.root, l.idle);
+	printf("hvctl top: %.2f s, %u LPs: ", secs, now->nr_lps);
+	printf("VPs %.1f%% (guest %.1f%%, hypervisor %.1f%%), root %.1f%%, idle %.1f%%\n",
+	       l.vps, l.guest, l.hypervisor, l.root, l.idle);
 	printf("%-5s %-16s %-3s %-8s %-3s %7s %7s %10s %9s %9s %6s\n", "ID", "NAME", "VP",
 	       "STATE", "LP", "RUN%", "GUEST%", "WAIT/DISP", "DISP/S", "EXITS/S", "MIGR");
 	for (i = 0; i < now->nr_parts; i++) {
@@ -203,8 +204,9 @@ static void print_json(const struct hvctl_sample *now, const struct hvctl_sample
 	printf("{\"time_ns\":%llu,\"interval_ns\":%llu,\"lps\":%u,",
 	       (unsigned long long)now->time_ns,
 	       (unsigned long long)(now->time_ns - before->time_ns), now->nr_lps);
-	printf("\"lp_pct\":{\"vps\":%.2f,\"guest\":%.2f,\"hypervisor\":%.2f,\"root\":%.2f,\"idle\":%.2f},",
-	       l.vps, l.guest, l.hypervisor, l.root, l.idle);
+	printf("\"lp_pct\":{\"vps\":%.2f,\"guest\":%.2f,\"hypervisor\":%.2f,",
+	       l.vps, l.guest, l.hypervisor);
+	printf("\"root\":%.2f,\"idle\":%.2f},", l.root, l.idle);
 	printf("\"partitions\":[");
 	for (i = 0; i < now->nr_parts; i++) {
 		p = &now->parts[i];

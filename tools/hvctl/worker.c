@@ -470,7 +470,7 @@ static int detach(FILE *logf, const char *name)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		hvctl_err("cannot detach the worker of partition %s: fork failed: %s",
+		hvctl_err("cannot put the worker of partition %s in the background: fork failed: %s",
 			  name, strerror(errno));
 		close(null);
 		return -1;
