@@ -302,6 +302,7 @@ static __u64 now_ns(void)
 int hvctl_sample(struct hvctl_sample *s, const char *target)
 {
 	struct hvcore_partition_info info;
+	__u64 start;
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
@@ -310,10 +311,17 @@ int hvctl_sample(struct hvctl_sample *s, const char *target)
 		hvctl_err("internal error: more than %d counters in a table", HVCTL_MAX_COUNTERS);
 		return -1;
 	}
-	s->time_ns = now_ns();
+	/*
+	 * Reading everything takes a while (many ioctls; long on an emulated
+	 * host): the sample's time is the middle of it, so that samples that
+	 * took more or less time still measure their interval's middles.
+	 */
+	start = now_ns();
 	sample_lps(s);
-	if (!target)
-		return sample_all(s);
+	if (!target) {
+		ret = sample_all(s);
+		goto out;
+	}
 
 	fd = hvctl_open_partition(target, &info);
 	if (fd < 0)
@@ -332,7 +340,9 @@ int hvctl_sample(struct hvctl_sample *s, const char *target)
 		return -1;
 	}
 	s->nr_parts = 1;
-	return 0;
+out:
+	s->time_ns = start + (now_ns() - start) / 2;
+	return ret;
 }
 
 /**

@@ -84,7 +84,7 @@ struct hvctl_part_sample {
 
 /**
  * struct hvctl_sample - everything, at one time
- * @time_ns:	CLOCK_MONOTONIC when the sample was taken
+ * @time_ns:	CLOCK_MONOTONIC in the middle of taking the sample
  * @nr_parts:	entries in @parts
  * @parts:	the partitions, ascending ids
  * @nr_lps:	LPs hvcore holds (lps_enabled)
