@@ -39,6 +39,7 @@ check() {
 	COMPREPLY=()
 	_hvctl hvctl 2>/dev/null
 	got=$(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort | tr '\n' ' ')
+	# shellcheck disable=SC2086	# the expected words, split
 	want=$(printf '%s\n' $2 | sed '/^$/d' | sort | tr '\n' ' ')
 	if [ "$got" = "$want" ]; then
 		echo "ok $n '$1'"
