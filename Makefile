@@ -7,8 +7,9 @@
 #   make modules_install / install             (DESTDIR, PREFIX honoured)
 #   make lint                                  checkpatch --strict + sparse
 #   make check [HOST=svm|vmx] [KERNEL=6.12|6.1]
-#   make check-unit                            host-only unit tests
-#   make demo                                  boot the SVM test host, show hvctl
+#   make check-unit                            host-only unit tests (judge, hvctl completion)
+#   make demo                                  boot the SVM test host: Table 3, hvctl top,
+#                                              counters
 #   make bench [HOST=svm|vmx] [KERNEL=6.12|6.1]
 #                                              hvcore vs kvm_amd (svm: QEMU) or kvm_intel
 #                                              (vmx: Bochs) vs a bare world-switch loop
@@ -52,6 +53,7 @@ check:
 
 check-unit:
 	python3 tests/harness/test_judge.py
+	bash tests/hvctl_completion.sh
 
 demo:
 	HOST=svm KERNEL=6.12 SUITE=demo tests/harness/check.sh

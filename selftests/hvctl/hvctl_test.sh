@@ -17,7 +17,7 @@ HVCTL=${HVCTL:-hvctl}
 HVCORE_KO=${HVCORE_KO:-}
 TIMEOUT=${HVCTL_TEST_TIMEOUT:-60}
 SYSFS=/sys/kernel/hvcore
-NTESTS=56
+NTESTS=78
 
 here=$(cd "$(dirname "$0")" && pwd)
 HELLO=${HVCTL_DEMO_IMAGE:-}
@@ -59,9 +59,114 @@ trap 'echo "# interrupted"; [ "$loaded" = 1 ] && rmmod hvcore; exit 1' INT TERM
 #            The descriptor is part of the image: memory keeps what earlier
 #            guests left there.
 #   spin:    jmp $
+#   xspin:   mov dx,0x3f8; mov al,'x'; out dx,al; mov al,10; out dx,al;
+#            jmp $ (one line on the UART, then spin)
 printf '\344\200\344\200\260\007\346\364\364' >"$tmp/exit7.bin"
 printf '\017\001\036\006\174\314\000\000\000\000\000\000' >"$tmp/triple.bin"
 printf '\353\376' >"$tmp/spin.bin"
+printf '\272\370\003\260x\356\260\012\356\353\376' >"$tmp/xspin.bin"
+
+# A JSON checker for the test hosts, which have no python: every line of
+# its input must be one JSON value (RFC 8259 grammar; no duplicate-key or
+# Unicode checks). Runs under busybox awk and any POSIX awk.
+cat >"$tmp/json.awk" <<'JSON_AWK'
+function ws() {
+	while (pos <= n && index(" \t\r", substr(s, pos, 1)))
+		pos++
+}
+function str(   c) {
+	pos++
+	while (pos <= n) {
+		c = substr(s, pos, 1)
+		if (c == "\"") {
+			pos++
+			return 1
+		}
+		if (c == "\\") {
+			pos++
+			c = substr(s, pos, 1)
+			if (c == "u") {
+				if (substr(s, pos + 1, 4) !~ /^[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]$/)
+					return 0
+				pos += 4
+			} else if (!index("\"\\/bfnrt", c))
+				return 0
+		}
+		pos++
+	}
+	return 0
+}
+function members(last,   c) {
+	pos++
+	ws()
+	if (substr(s, pos, 1) == last) {
+		pos++
+		return 1
+	}
+	for (;;) {
+		ws()
+		if (last == "}") {
+			if (substr(s, pos, 1) != "\"" || !str())
+				return 0
+			ws()
+			if (substr(s, pos, 1) != ":")
+				return 0
+			pos++
+		}
+		if (!value())
+			return 0
+		ws()
+		c = substr(s, pos, 1)
+		pos++
+		if (c == last)
+			return 1
+		if (c != ",")
+			return 0
+	}
+}
+function value(   c, rest) {
+	ws()
+	c = substr(s, pos, 1)
+	if (c == "{")
+		return members("}")
+	if (c == "[")
+		return members("]")
+	if (c == "\"")
+		return str()
+	rest = substr(s, pos)
+	if (match(rest, /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/)) {
+		pos += RLENGTH
+		return 1
+	}
+	if (substr(rest, 1, 4) == "true" || substr(rest, 1, 4) == "null") {
+		pos += 4
+		return 1
+	}
+	if (substr(rest, 1, 5) == "false") {
+		pos += 5
+		return 1
+	}
+	return 0
+}
+{
+	s = $0
+	n = length(s)
+	pos = 1
+	ok = value()
+	ws()
+	if (!ok || pos <= n) {
+		printf "line %d is not valid JSON (at character %d)\n", NR, pos
+		bad = 1
+	}
+}
+END {
+	if (NR == 0) {
+		print "no JSON at all"
+		bad = 1
+	}
+	exit bad
+}
+JSON_AWK
 
 # Bound every command when timeout(1) exists (busybox and coreutils agree
 # on "timeout SECS PROG ARGS").
@@ -401,7 +506,7 @@ need_guests() {
 		run_hvctl start "$P" --image "$tmp/spin.bin"
 		if [ "$rc" -eq 0 ]; then
 			guests=yes
-			run_hvctl stop "$P"
+			run_hvctl stop "$P" --force
 			expect_status 0 || guests=broken
 		elif grep -qF "does not run guests on this host" "$err"; then
 			guests=no
@@ -440,7 +545,7 @@ list_row() {
 
 # field FILE LABEL: the value after "LABEL:" in "hvctl show" output.
 field() {
-	sed -n "s/^$2:[[:space:]]*//p" "$1" | head -n1
+	sed -n "s|^$2:[[:space:]]*||p" "$1" | head -n1
 }
 
 expect_field() {
@@ -479,20 +584,52 @@ expect_error_exact() {
 		expect_line "$err" 2 ""
 }
 
-# expect_policy WEIGHT RESERVE CAP: what show, show --json and sysfs say
-# of partition $P's CPU policy.
+# expect_policy WEIGHT RESERVE CAP [IO_BOOST]: what show, show --json and
+# sysfs say of partition $P's CPU policy; IO_BOOST on or off (default).
 expect_policy() {
+	boost=${4:-off}
+	[ "$boost" = on ] && jboost=true bit=1 || jboost=false bit=0
 	run_hvctl show "$P"
 	expect_status 0 && expect_field "CPU weight" "$1" &&
 		expect_field "CPU reserve" "$2% of an LP per VP" &&
-		expect_field "CPU cap" "$3% of an LP per VP" || return 1
+		expect_field "CPU cap" "$3% of an LP per VP" &&
+		expect_field "CPU I/O boost" "$boost" || return 1
 	run_hvctl show "$P" --json
 	expect_status 0 || return 1
-	expect_in "$out" "\"cpu\":{\"weight\":$1,\"reserve\":$2,\"cap\":$3}" || return 1
+	expect_in "$out" "\"cpu\":{\"weight\":$1,\"reserve\":$2,\"cap\":$3,\"io_boost\":$jboost}" ||
+		return 1
 	pdir=$SYSFS/partitions/$id
-	got="$(cat "$pdir/cpu_weight") $(cat "$pdir/cpu_reserve") $(cat "$pdir/cpu_cap")"
-	[ "$got" = "$1 $2 $3" ] && return 0
-	diag "$pdir/cpu_{weight,reserve,cap} hold '$got', expected '$1 $2 $3'"
+	got="$(cat "$pdir/cpu_weight") $(cat "$pdir/cpu_reserve") $(cat "$pdir/cpu_cap") $(cat "$pdir/cpu_io_boost")"
+	[ "$got" = "$1 $2 $3 $bit" ] && return 0
+	diag "$pdir/cpu_{weight,reserve,cap,io_boost} hold '$got', expected '$1 $2 $3 $bit'"
+	return 1
+}
+
+# expect_json: every line of $out is valid JSON, and there are $1 lines.
+expect_json() {
+	if ! awk -f "$tmp/json.awk" "$out" >"$tmp/json.err"; then
+		diag "$(cat "$tmp/json.err")"
+		dump
+		return 1
+	fi
+	lines=$(count_lines <"$out")
+	[ "$lines" -eq "$1" ] && return 0
+	diag "expected $1 lines of JSON, got $lines"
+	dump
+	return 1
+}
+
+# worker_ended PID: within 20 s, process PID is gone (or a zombie that
+# init has not reaped yet).
+worker_ended() {
+	i=0
+	while [ "$i" -lt 20 ]; do
+		[ -d "/proc/$1" ] || return 0
+		grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null && return 0
+		sleep 1
+		i=$((i + 1))
+	done
+	diag "the detached worker (pid $1) did not end within 20 s"
 	return 1
 }
 
@@ -565,21 +702,21 @@ t_show_policy_default() {
 
 t_set_no_keys() {
 	run_hvctl set "$P"
-	expect_usage_exact "'set' needs at least one KEY=VALUE: cpu.weight=N (1 to 10000), cpu.reserve=P (0 to 100), cpu.cap=P (1 to 100), P in % of one LP per VP"
+	expect_usage_exact "'set' needs at least one KEY=VALUE: cpu.weight=N (1 to 10000), cpu.reserve=P (0 to 100), cpu.cap=P (1 to 100), P in % of one LP per VP, cpu.io-boost=on|off"
 }
 
 t_set_no_equals() {
 	for w in cpu.weight 200; do
 		run_hvctl set "$P" "$w"
-		expect_usage_exact "'$w' is not KEY=VALUE: write e.g. cpu.weight=200 (keys: cpu.weight, cpu.reserve, cpu.cap)" ||
+		expect_usage_exact "'$w' is not KEY=VALUE: write e.g. cpu.weight=200 (keys: cpu.weight, cpu.reserve, cpu.cap, cpu.io-boost)" ||
 			return 1
 	done
 }
 
 t_set_unknown_key() {
-	for w in cpu.speed=5 weight=200 =5 cpu.weight.x=1; do
+	for w in cpu.speed=5 weight=200 =5 cpu.weight.x=1 cpu.io_boost=on io-boost=on; do
 		run_hvctl set "$P" "$w"
-		expect_usage_exact "unknown key '${w%%=*}': the keys are cpu.weight, cpu.reserve and cpu.cap" ||
+		expect_usage_exact "unknown key '${w%%=*}': the keys are cpu.weight, cpu.reserve, cpu.cap and cpu.io-boost" ||
 			return 1
 	done
 }
@@ -666,6 +803,146 @@ t_set_against_current() {
 	expect_policy 100 0 100
 }
 
+t_set_io_boost_bad() {
+	for v in maybe ON 1 0 '' 'on '; do
+		run_hvctl set "$P" "cpu.io-boost=$v"
+		expect_usage_exact "invalid value '$v' for cpu.io-boost: give on or off" || return 1
+	done
+	run_hvctl set "$P" cpu.io-boost=on cpu.io-boost=off
+	expect_usage_exact "cpu.io-boost is given twice: give each key once"
+}
+
+t_set_io_boost() {
+	need_module || return 1
+	set_ok cpu.io-boost=on || return 1
+	expect_policy 100 0 100 on || return 1
+	# The other keys keep the flag, and it keeps them.
+	set_ok cpu.weight=300 || return 1
+	expect_policy 300 0 100 on || return 1
+	set_ok cpu.io-boost=off cpu.weight=100 || return 1
+	expect_policy 100 0 100 off
+}
+
+t_bad_interval() {
+	for v in 0 abc 0.05 1.2345 3601 3600.001 -1 . 1e3 ''; do
+		run_hvctl counters --interval "$v"
+		expect_usage_exact "invalid interval '$v': give seconds from 0.1 to 3600, e.g. 1 or 0.5" ||
+			return 1
+	done
+	run_hvctl top --interval 0
+	expect_usage_exact "invalid interval '0': give seconds from 0.1 to 3600, e.g. 1 or 0.5"
+}
+
+t_bad_count() {
+	for v in 0 x 1000001 -3; do
+		run_hvctl counters --count "$v"
+		expect_usage_exact "invalid value '$v' for --count: give a number from 1 to 1000000" ||
+			return 1
+		run_hvctl top --iterations "$v"
+		expect_usage_exact "invalid value '$v' for --iterations: give a number from 1 to 1000000" ||
+			return 1
+	done
+}
+
+t_bad_vp_option() {
+	run_hvctl counters --vp 0
+	expect_usage_exact "--vp needs a partition: hvctl counters NAME --vp N" || return 1
+	for v in 64 x -1; do
+		run_hvctl counters "$P" --vp "$v"
+		expect_usage_exact "invalid VP '$v': give a VP index from 0 to 63" || return 1
+	done
+	run_hvctl top --count 1
+	expect_usage_exact "option '--count' does not apply to 'top'" || return 1
+	run_hvctl counters --iterations 1
+	expect_usage_exact "option '--iterations' does not apply to 'counters'" || return 1
+	run_hvctl show "$P" --force
+	expect_usage_exact "option '--force' does not apply to 'show'"
+}
+
+t_detach_needs_log() {
+	run_hvctl run "$P" --detach
+	expect_usage_exact "'run --detach' needs --log FILE: a detached worker has no terminal to write to"
+}
+
+t_json_valid() {
+	need_module || return 1
+	for cmd in features topology list "show $P" "counters $P" counters "counters $P --vp 0"; do
+		# shellcheck disable=SC2086	# the command's words are wanted
+		run_hvctl $cmd --json
+		expect_status 0 && expect_json 1 || { diag "hvctl $cmd --json"; return 1; }
+	done
+	return 0
+}
+
+t_counters_off() {
+	need_module || return 1
+	run_hvctl counters "$P"
+	expect_status 0 && expect_empty "$err" || return 1
+	expect_line "$out" 1 "Partition $P (id $id): off" || return 1
+	expect_re "$out" "^VP 0 of $P: off, never ran\$" || return 1
+	# Every counter of the tables, for the partition and for VP 0.
+	for c in total_ns guest_ns wait_ns dispatches migrations reserve_missed hypercalls \
+		injected exits_cpuid exits_msr exits_io exits_mmio exits_npf exits_hlt \
+		exits_hypercall exits_intr_window exits_extint exits_nmi exits_exception \
+		exits_other; do
+		n=$(grep -c "^  $c  " "$out")
+		if [ "$n" -ne 2 ]; then
+			diag "expected counter $c twice (partition and VP 0), got $n"
+			dump
+			return 1
+		fi
+	done
+	expect_re "$out" '^  memory_pages +1024$' && expect_re "$out" '^  vp_count +1$' &&
+		expect_re "$out" '^  total_ns +0 ns$' && expect_re "$out" '^  wait_hist +-$' || return 1
+	run_hvctl counters "$P" --json
+	expect_status 0 && expect_json 1 || return 1
+	expect_in "$out" "\"interval_ns\":null,\"partitions\":[{\"id\":$id,\"name\":\"$P\",\"state\":\"off\",\"counters\":{\"vp_count\":1,\"memory_bytes\":4194304,\"memory_pages\":1024," &&
+		expect_in "$out" '"vps":[{"vp":0,"state":"off","lp":null,"counters":{"total_ns":0,'
+}
+
+t_counters_errors() {
+	need_module || return 1
+	run_hvctl counters no-such-partition
+	expect_error_exact "no partition named 'no-such-partition' (hvctl list shows them)" || return 1
+	run_hvctl counters "$P" --vp 1
+	expect_error_exact "partition $P has 1 VP (0 to 0); there is no VP 1"
+}
+
+t_add_vp() {
+	need_module || return 1
+	run_hvctl add-vp no-such-partition --entry 0x7c00
+	expect_error_exact "no partition named 'no-such-partition' (hvctl list shows them)" || return 1
+	run_hvctl create t-add --memory 1M
+	expect_status 0 || return 1
+	# A guest that never ran has not said where new VPs start.
+	run_hvctl add-vp t-add
+	expect_error_exact "partition t-add: its guest has not said where new VPs start (hypercall HVCORE_HVCALL_SET_VP_ENTRY); give the address: hvctl add-vp t-add --entry ADDR" ||
+		{ "$HVCTL" delete t-add; return 1; }
+	run_hvctl add-vp t-add --entry 0x7c00
+	expect_status 0 && expect_line "$out" 1 "added VP 1 to partition t-add" && expect_empty "$err" ||
+		{ "$HVCTL" delete t-add; return 1; }
+	run_hvctl add-vp t-add --entry 0x7c00 --json
+	expect_status 0 && expect_json 1 && expect_line "$out" 1 '{"name":"t-add","vp":2}' ||
+		{ "$HVCTL" delete t-add; return 1; }
+	run_hvctl show t-add
+	expect_field VPs 3 || { "$HVCTL" delete t-add; return 1; }
+	tid=$(sed -n 's/^Id:[[:space:]]*//p' "$out")
+	got=$(cat "$SYSFS/partitions/$tid/vp_count")
+	"$HVCTL" delete t-add || return 1
+	[ "$got" = 3 ] && return 0
+	diag "$SYSFS/partitions/$tid/vp_count holds '$got', expected 3"
+	return 1
+}
+
+t_add_vp_max() {
+	need_module || return 1
+	run_hvctl create t-max --memory 1M --vps 64
+	expect_status 0 || return 1
+	run_hvctl add-vp t-max --entry 0x7c00
+	"$HVCTL" delete t-max || return 1
+	expect_error_exact "partition t-max has 64 VPs, the most a partition can have"
+}
+
 t_create_exists() {
 	need_module || return 1
 	run_hvctl create "$P" --memory 4M
@@ -697,7 +974,7 @@ t_bad_names() {
 
 t_unknown_partition() {
 	need_module || return 1
-	for cmd in show delete stop pause resume run; do
+	for cmd in show delete stop pause resume run add-vp counters; do
 		run_hvctl $cmd no-such-partition
 		expect_error "no partition named 'no-such-partition' (hvctl list shows them)" || return 1
 	done
@@ -720,7 +997,9 @@ t_mode_long() {
 t_stop_off() {
 	need_module || return 1
 	run_hvctl stop "$P"
-	expect_error "partition $P is already off"
+	expect_error_exact "partition $P is already off" || return 1
+	run_hvctl stop "$P" --force
+	expect_error_exact "partition $P is already off"
 }
 
 t_pause_off() {
@@ -782,6 +1061,76 @@ t_run_log() {
 		expect_re "$tmp/serial.log" '^Hypervisor vendor: hvcore Linux$'
 }
 
+# run --detach: the parent prints the worker's pid and exits 0; the worker
+# serves the guest (its UART output lands in the log) and ends with it.
+t_run_detach() {
+	need_module || return 1
+	need_guests || return
+	need_hello || return 1
+	run_hvctl create t-det --memory 1M
+	expect_status 0 || return 1
+	rm -f "$tmp/det.log"
+	run_hvctl run t-det --detach --log "$tmp/det.log" --start --image "$HELLO"
+	pid=$(cat "$out")
+	expect_status 0 && expect_empty "$err" && expect_re "$out" '^[1-9][0-9]*$' || return 1
+	worker_ended "$pid" || return 1
+	"$HVCTL" delete t-det || return 1
+	expect_line "$tmp/det.log" 1 "hvctl: worker of partition t-det (pid $pid) detached, serving it" &&
+		expect_re "$tmp/det.log" '^Hello from an hvcore partition$' &&
+		expect_re "$tmp/det.log" '^Hypervisor vendor: hvcore Linux$' &&
+		expect_in "$tmp/det.log" "hvctl: worker of partition t-det (pid $pid) ends with exit status 0"
+}
+
+# detach_xspin: partition t-det runs xspin served by a detached worker
+# ($pid), which has printed the guest's line.
+detach_xspin() {
+	run_hvctl create t-det --memory 1M
+	expect_status 0 || return 1
+	rm -f "$tmp/det.log"
+	run_hvctl run t-det --detach --log "$tmp/det.log" --start --image "$tmp/xspin.bin"
+	pid=$(cat "$out")
+	expect_status 0 && expect_re "$out" '^[1-9][0-9]*$' || return 1
+	i=0
+	while ! grep -qx x "$tmp/det.log" && [ "$i" -lt 20 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	expect_re "$tmp/det.log" '^x$' || return 1
+	[ -d "/proc/$pid" ] && return 0
+	diag "the detached worker is gone while its partition runs"
+	return 1
+}
+
+t_run_detach_stop() {
+	need_module || return 1
+	need_guests || return
+	detach_xspin || { "$HVCTL" delete t-det --force; return 1; }
+	run_hvctl stop t-det --force --code 3
+	expect_status 0 || return 1
+	worker_ended "$pid" || return 1
+	"$HVCTL" delete t-det || return 1
+	expect_in "$tmp/det.log" "hvctl: partition t-det was stopped from outside the guest" &&
+		expect_in "$tmp/det.log" "hvctl: partition t-det exited with code 3" &&
+		expect_in "$tmp/det.log" "hvctl: worker of partition t-det (pid $pid) ends with exit status 3"
+}
+
+t_run_detach_delete() {
+	need_module || return 1
+	need_guests || return
+	detach_xspin || { "$HVCTL" delete t-det --force; return 1; }
+	run_hvctl delete t-det --force
+	expect_status 0 || return 1
+	worker_ended "$pid" || return 1
+	expect_in "$tmp/det.log" "hvctl: partition t-det was deleted; its worker ends" &&
+		expect_in "$tmp/det.log" "hvctl: worker of partition t-det (pid $pid) ends with exit status 0"
+}
+
+t_run_detach_bad_log() {
+	need_module || return 1
+	run_hvctl run "$P" --detach --log /nonexistent/dir/w.log --start --image "$tmp/spin.bin"
+	expect_error_exact "cannot open log file /nonexistent/dir/w.log: No such file or directory"
+}
+
 t_run_crash() {
 	need_module || return 1
 	need_guests || return
@@ -801,6 +1150,13 @@ t_start_crashed() {
 	need_guests || return
 	run_hvctl start "$P" --image "$tmp/spin.bin"
 	expect_error "partition $P crashed (triple fault); 'hvctl stop $P' takes it back to off"
+}
+
+t_add_vp_crashed() {
+	need_module || return 1
+	need_guests || return
+	run_hvctl add-vp "$P" --entry 0x7c00
+	expect_error_exact "partition $P crashed (triple fault); 'hvctl stop $P' takes it back to off"
 }
 
 t_stop_crashed() {
@@ -871,6 +1227,81 @@ t_set_running() {
 	expect_policy 100 0 100
 }
 
+# top_vp_row: the row of VP 0 of $P in "hvctl top" output.
+top_vp_row() {
+	awk -v p="$P" '$2 == p && $3 == "0"' "$out"
+}
+
+# A spinning VP alone on an otherwise idle LP runs nearly 100 % of the
+# interval: RUN% of its row, each table, within 90..102.
+t_top_batch() {
+	need_module || return 1
+	need_guests || return
+	run_hvctl top --batch --iterations 2 --interval 1
+	expect_status 0 && expect_empty "$err" || return 1
+	n=$(grep -c '^hvctl top: ' "$out")
+	if [ "$n" -ne 2 ]; then
+		diag "expected 2 tables, got $n"
+		dump
+		return 1
+	fi
+	if grep -q "$(printf '\033')" "$out"; then
+		diag "batch output has escape sequences"
+		dump
+		return 1
+	fi
+	expect_re "$out" '^hvctl top: 1\.[0-9][0-9] s, [0-9]+ LPs: VPs [0-9.]+% \(guest [0-9.]+%, hypervisor [0-9.]+%\), root [0-9.]+%, idle [0-9.]+%$' &&
+		expect_re "$out" '^ID +NAME +VP +STATE +LP +RUN% +GUEST% +WAIT/DISP +DISP/S +EXITS/S +MIGR$' ||
+		return 1
+	top_vp_row >"$tmp/rows"
+	n=$(count_lines <"$tmp/rows")
+	bad=$(awk '$4 != "running" && $4 != "ready" || $6 < 90 || $6 > 102 || $9 <= 0' "$tmp/rows")
+	if [ "$n" -ne 2 ] || [ -n "$bad" ]; then
+		diag "VP 0 rows: expected 2, running or ready, RUN% 90 to 102, DISP/S > 0:"
+		sed 's/^/#   /' "$tmp/rows"
+		return 1
+	fi
+	# The partition's row has the same figures as its only VP's.
+	part=$(awk -v p="$P" '$2 == p && $3 == "-" { print $6, $7, $9, $10 }' "$out" | head -n1)
+	vp=$(awk '{ print $6, $7, $9, $10 }' "$tmp/rows" | head -n1)
+	[ "$part" = "$vp" ] && return 0
+	diag "partition row '$part', VP row '$vp'"
+	return 1
+}
+
+t_top_json() {
+	need_module || return 1
+	need_guests || return
+	run_hvctl top --json --iterations 2 --interval 0.5
+	expect_status 0 && expect_json 2 || return 1
+	expect_re "$out" '^\{"time_ns":[0-9]+,"interval_ns":[0-9]+,"lps":[0-9]+,"lp_pct":\{"vps":' &&
+		expect_re "$out" "\"name\":\"$P\",\"state\":\"running\",\"run_pct\":(9[0-9]|10[01])\\."
+}
+
+# counters --interval: per interval what each counter grew by. The VP's
+# run time grew by at most the interval, at least 90 % of it; the
+# interval is at most what /proc/uptime saw pass.
+t_counters_interval() {
+	need_module || return 1
+	need_guests || return
+	read -r up0 _ </proc/uptime
+	run_hvctl counters "$P" --interval 1 --count 2 --json
+	read -r up1 _ </proc/uptime
+	expect_status 0 && expect_json 2 || return 1
+	tr ',{' '\n\n' <"$out" | awk -F: -v up="$up1 $up0" '
+		/^"interval_ns"/ { iv = $2; n++; split(up, u, " ")
+			if (iv < 0.9e9 || iv > 2 * 1e9 || iv > (u[1] - u[2]) * 1e9) bad = "interval " iv }
+		/^"vp":0$/ { vp = 1 }
+		vp && /^"total_ns"/ { if ($2 > iv * 1.01 || $2 < iv * 0.9) bad = "total_ns " $2 " of " iv; vp = 0 }
+		END { if (n != 2) bad = bad " intervals " n; if (bad) { print bad; exit 1 } }' >"$tmp/bad" ||
+		{ diag "$(cat "$tmp/bad")"; dump; return 1; }
+	run_hvctl counters "$P" --interval 0.5 --count 1
+	expect_status 0 || return 1
+	expect_re "$out" '^Interval 1: 0\.[0-9]+ s; counts and times are what each counter grew by$' &&
+		expect_re "$out" '^  total_ns +[0-9]+ ns +(9[0-9]|10[01])\.[0-9]+% of an LP$' &&
+		expect_re "$out" '^  dispatches +[1-9][0-9]* +[0-9.]+/s$'
+}
+
 # Reservations that do not fit: one VP above what the root leaves, and a
 # VP beside another running partition that holds every LP's room.
 t_set_enospc() {
@@ -892,7 +1323,7 @@ t_set_enospc() {
 		return 1
 	fi
 	run_hvctl set "$P" cpu.reserve=1
-	"$HVCTL" stop t-hold && "$HVCTL" delete t-hold || return 1
+	"$HVCTL" stop t-hold --force && "$HVCTL" delete t-hold || return 1
 	expect_error_exact "cannot set cpu.reserve=1 on partition $P: No space left on device: its 1 VP x 1% = 1% do not fit; running and paused partitions may reserve $((lps * room))% in all ($lps LPs x $room%, the root keeps $root% of each) and the others hold $((lps * room))%; lower cpu.reserve, or stop a partition that holds a reservation" ||
 		return 1
 	expect_policy 100 0 100 || return 1
@@ -910,7 +1341,7 @@ t_start_all_vps() {
 	expect_status 0 || { "$HVCTL" delete t-vps; return 1; }
 	sleep 1
 	run_hvctl show t-vps --json
-	"$HVCTL" stop t-vps && "$HVCTL" delete t-vps || return 1
+	"$HVCTL" stop t-vps --force && "$HVCTL" delete t-vps || return 1
 	expect_status 0 && expect_in "$out" '"state":"running"' || return 1
 	for vp in 0 1 2; do
 		expect_re "$out" "\{\"vp\":$vp,\"state\":\"(ready|running)\",\"lp\":[0-9]+,\"asid\":[0-9]+,\"total_ns\":[1-9]" ||
@@ -923,13 +1354,56 @@ t_delete_running() {
 	need_module || return 1
 	need_guests || return
 	run_hvctl delete "$P"
-	expect_error "partition $P is running; stop it first: hvctl stop $P"
+	expect_error_exact "partition $P is running; stop it first (hvctl stop $P --force), or turn it off and delete it at once: hvctl delete $P --force"
+}
+
+# stop without --force: running and paused partitions are refused.
+t_stop_running() {
+	need_module || return 1
+	need_guests || return
+	run_hvctl stop "$P"
+	expect_error_exact "partition $P is running; hvcore cannot ask its guest to shut down, so stopping turns it off at once and the guest's state is lost; to do that: hvctl stop $P --force" ||
+		return 1
+	run_hvctl pause "$P"
+	expect_status 0 || return 1
+	run_hvctl stop "$P" --code 9
+	expect_error_exact "partition $P is paused; hvcore cannot ask its guest to shut down, so stopping turns it off at once and the guest's state is lost; to do that: hvctl stop $P --force" ||
+		return 1
+	run_hvctl resume "$P"
+	expect_status 0 || return 1
+	run_hvctl show "$P"
+	expect_field State running && expect_field "Exit code" 0
+}
+
+# add-vp on a running partition: the new VP runs at once.
+t_add_vp_running() {
+	need_module || return 1
+	need_guests || return
+	run_hvctl add-vp "$P" --entry 0x7c00
+	expect_status 0 && expect_line "$out" 1 "added VP 1 to partition $P" || return 1
+	sleep 1
+	run_hvctl counters "$P" --vp 1 --json
+	expect_status 0 || return 1
+	expect_re "$out" '"vps":\[\{"vp":1,"state":"(ready|running)","lp":[0-9]+,"counters":\{"total_ns":[1-9]'
+}
+
+t_delete_force() {
+	need_module || return 1
+	need_guests || return
+	run_hvctl create t-del --memory 1M --vps 2
+	expect_status 0 || return 1
+	run_hvctl start t-del --image "$tmp/spin.bin"
+	expect_status 0 || { "$HVCTL" delete t-del; return 1; }
+	run_hvctl delete t-del --force
+	expect_status 0 && expect_empty "$out" && expect_empty "$err" || return 1
+	run_hvctl show t-del
+	expect_error_exact "no partition named 't-del' (hvctl list shows them)"
 }
 
 t_stop_code() {
 	need_module || return 1
 	need_guests || return
-	run_hvctl stop "$P" --code 5
+	run_hvctl stop "$P" --force --code 5
 	expect_status 0 && expect_empty "$err" || return 1
 	run_hvctl show "$P"
 	expect_field State off && expect_field "Exit code" 5
@@ -1018,6 +1492,17 @@ run_test "set on an unknown partition exits 1" t_set_unknown_partition
 run_test "a refused set changes nothing" t_set_bad_changed_nothing
 run_test "set, read back with show, show --json and sysfs; subsets keep the rest" t_set_show
 run_test "set against the partition's cap or reservation exits 1" t_set_against_current
+run_test "set cpu.io-boost with a value other than on or off exits 2" t_set_io_boost_bad
+run_test "set cpu.io-boost, read back with show, show --json and sysfs" t_set_io_boost
+run_test "bad --interval exits 2" t_bad_interval
+run_test "bad --count and --iterations exit 2" t_bad_count
+run_test "bad --vp, and options counters and top do not take, exit 2" t_bad_vp_option
+run_test "run --detach without --log exits 2" t_detach_needs_log
+run_test "every --json output is one line of valid JSON" t_json_valid
+run_test "counters of an off partition: every counter, text and JSON" t_counters_off
+run_test "counters of an unknown partition or VP exit 1" t_counters_errors
+run_test "add-vp: without an entry exits 1, with one adds VP 1 and 2" t_add_vp
+run_test "add-vp beyond 64 VPs exits 1" t_add_vp_max
 run_test "create of an existing name exits 1" t_create_exists
 run_test "bad memory sizes exit 2 and say what is accepted" t_bad_sizes
 run_test "bad partition names exit 2" t_bad_names
@@ -1031,16 +1516,27 @@ run_test "run --start of the demo guest prints its greeting and vendor, exits 0"
 run_test "show after the demo: off, exit code 0, I/O exits counted" t_show_after_run
 run_test "a guest exiting with code 7: run exits 3 and says so" t_run_exit_code
 run_test "run --log FILE writes the serial output to FILE" t_run_log
+run_test "run --detach prints the worker's pid; it serves the guest to its end" t_run_detach
+run_test "a detached worker ends when its partition is stopped" t_run_detach_stop
+run_test "a detached worker ends when its partition is deleted" t_run_detach_delete
+run_test "run --detach with a log that cannot be opened exits 1" t_run_detach_bad_log
 run_test "a triple-faulting guest: run exits 4 and names the reason" t_run_crash
 run_test "start of a crashed partition exits 1" t_start_crashed
+run_test "add-vp on a crashed partition exits 1" t_add_vp_crashed
 run_test "stop takes a crashed partition back to off" t_stop_crashed
 run_test "run exits 143 on SIGTERM, detached" t_run_sigterm
 run_test "pause and resume a running partition" t_pause_resume
 run_test "set on a running partition" t_set_running
+run_test "top --batch: a spinning VP runs 90-102 % of an LP" t_top_batch
+run_test "top --json: one valid line per iteration" t_top_json
+run_test "counters --interval: deltas against the interval and /proc/uptime" t_counters_interval
 run_test "set: reservations that do not fit exit 1 with the figures" t_set_enospc
 run_test "start puts every VP at the entry" t_start_all_vps
 run_test "delete of a running partition exits 1" t_delete_running
-run_test "stop --code sets the exit code" t_stop_code
+run_test "stop of a running or paused partition without --force exits 1" t_stop_running
+run_test "add-vp on a running partition: the new VP runs" t_add_vp_running
+run_test "delete --force of a running partition" t_delete_force
+run_test "stop --force --code sets the exit code" t_stop_code
 run_test "delete, and delete again exits 1" t_delete
 run_test "rmmod hvcore" t_unload
 run_test "features without hvcore exits 1 and says so" t_features_unloaded

@@ -4,7 +4,8 @@
 # demo guest (tools/hvctl/demo/hello.S) in a partition, then the seeds'
 # Table 3 (Documentation/scheduler.rst): two production partitions at
 # weight 200 and two test partitions at weight 50, CPU-bound
-# (tools/hvctl/demo/spin.S), and the shares they get.
+# (tools/hvctl/demo/spin.S), and the shares they get; then what an
+# administrator watches: hvctl top refreshing, and one VP's counters.
 
 hello=./hello.bin
 spin=./spin.bin
@@ -16,8 +17,7 @@ tolerance=2	# percentage points a share may be off before the demo fails
 # Remove what the demo created, quietly, and unload hvcore.
 cleanup() {
 	for p in demo $parts; do
-		hvctl stop "$p" >/dev/null 2>&1
-		hvctl delete "$p" >/dev/null 2>&1
+		hvctl delete "$p" --force >/dev/null 2>&1
 	done
 	[ -d /sys/module/hvcore ] && rmmod hvcore
 }
@@ -127,10 +127,18 @@ awk -v lps="$lps" -v tol="$tolerance" '
 		}
 	}' /tmp/demo.w /tmp/demo.a /tmp/demo.b || fail "the shares are not the expected ones"
 
+# What an administrator watches: three refreshes of hvctl top (batch mode:
+# plain tables, no screen clearing), then every counter of one VP.
+echo
+step hvctl top --batch --iterations 3 --interval 1
+echo
+step hvctl counters --json prod1 --vp 0
+
 for p in $parts; do
-	step hvctl stop "$p"
+	step hvctl stop "$p" --force
 	step hvctl delete "$p"
 done
 step hvctl list
+hvctl list --json | grep -q '"id"' && fail "partitions are left after the demo"
 step rmmod hvcore
 echo "ok 1 demo"

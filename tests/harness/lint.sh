@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make lint: checkpatch --strict on every C file we track, then sparse on
-# the kernel code as Kbuild compiles it (C=2). Any finding fails.
+# the kernel code as Kbuild compiles it (C=2), then the hvctl(8) manual
+# page through rst2man. Any finding fails.
 #
 # One documented exception: checkpatch reads the asm-goto label operand in
 # "_ASM_EXTABLE(1b, %l[label])" as a modulo operator (KVM's VMX code has
@@ -52,6 +53,22 @@ if ! make -s -C "/usr/src/linux-headers-$abi" M="$cache/lint" C=2 CHECK=sparse m
 	cat "$cache/lint/sparse.log"
 	rc=1
 elif grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error)' "$cache/lint/sparse.log"; then
+	rc=1
+fi
+
+# hvctl(8) is built from Documentation/hvctl.rst (tools/hvctl/Makefile):
+# the page must build without a docutils warning.
+echo "lint: rst2man --halt=warning Documentation/hvctl.rst"
+rst2man=$(command -v rst2man || command -v rst2man.py || true)
+if [ -z "$rst2man" ]; then
+	echo "lint: rst2man not found; install python3-docutils (apt-get install python3-docutils)"
+	rc=1
+elif ! "$rst2man" --halt=warning Documentation/hvctl.rst "$cache/lint/hvctl.8" \
+	>"$cache/lint/rst2man.log" 2>&1; then
+	cat "$cache/lint/rst2man.log"
+	rc=1
+elif [ -s "$cache/lint/rst2man.log" ]; then
+	cat "$cache/lint/rst2man.log"
 	rc=1
 fi
 

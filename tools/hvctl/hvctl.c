@@ -36,27 +36,45 @@ static const char usage_text[] =
 	"\n"
 	"Partitions (NAME is a partition's name or id):\n"
 	"  list          list the partitions\n"
-	"  show NAME     show a partition, why it crashed, and its VPs\n"
+	"  show NAME     show a partition, why it crashed, its CPU policy and its VPs\n"
 	"  create NAME --memory SIZE [--vps N] [--node N]\n"
 	"                create a partition with SIZE bytes (K, M, G suffixes) of memory\n"
-	"  delete NAME   delete an off or crashed partition\n"
+	"  delete NAME [--force]\n"
+	"                delete an off or crashed partition; --force turns it off first\n"
 	"  set NAME KEY=VALUE...\n"
 	"                change the CPU policy: cpu.weight=N (1-10000), cpu.reserve=P,\n"
-	"                cpu.cap=P (P: % of one LP per VP, 0-100; cap 1-100)\n"
+	"                cpu.cap=P (P: % of one LP per VP, 0-100; cap 1-100),\n"
+	"                cpu.io-boost=on|off\n"
 	"  start NAME --image FILE [--entry ADDR] [--load ADDR] [--mode real]\n"
 	"                load FILE and start its VPs at ADDR (default 0x7c00) in real mode\n"
-	"  pause NAME, resume NAME, stop NAME [--code N]\n"
-	"                control a partition's run state\n"
-	"  run NAME [--log FILE] [--start --image FILE ...]\n"
+	"  pause NAME, resume NAME\n"
+	"                take a running partition to paused and back\n"
+	"  stop NAME [--force] [--code N]\n"
+	"                take a crashed partition back to off; a running or paused one\n"
+	"                needs --force (turned off at once: there is no guest shutdown)\n"
+	"  add-vp NAME [--entry ADDR]\n"
+	"                add a VP (hot-add) that starts at ADDR or the guest's VP entry\n"
+	"  run NAME [--log FILE] [--detach] [--start --image FILE ...]\n"
 	"                serve the partition's devices (UART at 0x3f8, exit port 0xf4)\n"
-	"                until it stops; --start starts it first (the usual use)\n"
+	"                until it stops; --start starts it first (the usual use);\n"
+	"                --detach (needs --log) goes to the background, prints its pid\n"
+	"\n"
+	"Monitoring:\n"
+	"  counters [NAME] [--vp N] [--interval S [--count N]]\n"
+	"                every counter of the partitions and their VPs; with --interval,\n"
+	"                deltas and rates per interval\n"
+	"  top [--interval S] [--iterations N] [--batch]\n"
+	"                one row per partition and VP, refreshed: % run time, wait per\n"
+	"                dispatch, dispatches/s, exits/s, migrations\n"
 	"\n"
 	"Options:\n"
-	"  -j, --json  print features, topology, list or show as one JSON object\n"
+	"  -j, --json  print a read command's result (features, topology, list, show,\n"
+	"              counters, top) as JSON, one object per line\n"
 	"  -h, --help  show this help\n"
 	"\n"
 	"Exit status: 0 success, 1 runtime error, 2 usage error; run: 3 the guest\n"
-	"exited with a non-zero code, 4 the partition crashed, 130/143 interrupted.\n";
+	"exited with a non-zero code, 4 the partition crashed, 130/143 interrupted.\n"
+	"'man 8 hvctl' has the details.\n";
 
 enum {
 	OPT_VPS = 256,
@@ -68,6 +86,13 @@ enum {
 	OPT_CODE,
 	OPT_LOG,
 	OPT_START,
+	OPT_FORCE,
+	OPT_DETACH,
+	OPT_INTERVAL,
+	OPT_COUNT,
+	OPT_ITERATIONS,
+	OPT_VP,
+	OPT_BATCH,
 };
 
 static const struct option long_options[] = {
@@ -83,6 +108,13 @@ static const struct option long_options[] = {
 	{ "code", required_argument, NULL, OPT_CODE },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "start", no_argument, NULL, OPT_START },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "detach", no_argument, NULL, OPT_DETACH },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
+	{ "vp", required_argument, NULL, OPT_VP },
+	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -277,6 +309,47 @@ bad:
 	return -1;
 }
 
+/* Bounds of --interval, in milliseconds. */
+#define INTERVAL_MIN_MS		100
+#define INTERVAL_MAX_MS		3600000
+#define COUNT_MAX		1000000
+
+/*
+ * SECONDS of --interval: a decimal number with at most three digits after
+ * the point, so that it is a whole number of milliseconds.
+ */
+static int parse_interval(const char *s, unsigned int *ms)
+{
+	int whole = 0, frac = -1;	/* digits before and after the point */
+	unsigned long long v = 0;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (*p == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		if (frac >= 0 ? ++frac > 3 : ++whole > 7)
+			goto bad;
+		v = v * 10 + (*p - '0');
+	}
+	if (frac < 0)
+		frac = 0;
+	if (whole + frac == 0)
+		goto bad;
+	for (; frac < 3; frac++)
+		v *= 10;
+	if (v < INTERVAL_MIN_MS || v > INTERVAL_MAX_MS)
+		goto bad;
+	*ms = v;
+	return 0;
+bad:
+	hvctl_err("invalid interval '%s': give seconds from 0.1 to 3600, e.g. 1 or 0.5", s);
+	return -1;
+}
+
 static int parse_option_value(int c, const char *name, const char *val,
 			      struct hvctl_args *a)
 {
@@ -319,6 +392,25 @@ static int parse_option_value(int c, const char *name, const char *val,
 		if (ret)
 			hvctl_err("invalid exit code '%s': give a number from 0 to %u", val, ~0U);
 		break;
+	case OPT_INTERVAL:
+		return parse_interval(val, &a->interval_ms);
+	case OPT_COUNT:
+	case OPT_ITERATIONS:
+		ret = parse_number(val, COUNT_MAX, &v, NULL);
+		if (!ret && v == 0)
+			ret = -ERANGE;
+		a->count = v;
+		if (ret)
+			hvctl_err("invalid value '%s' for --%s: give a number from 1 to %d",
+				  val, name, COUNT_MAX);
+		break;
+	case OPT_VP:
+		ret = parse_number(val, HVCORE_MAX_VPS - 1, &v, NULL);
+		a->vp = v;
+		if (ret)
+			hvctl_err("invalid VP '%s': give a VP index from 0 to %d",
+				  val, HVCORE_MAX_VPS - 1);
+		break;
 	case OPT_IMAGE:
 		a->image = val;
 		break;
@@ -346,6 +438,13 @@ static unsigned int option_bit(int c)
 	case OPT_CODE: return HVCTL_OPT_CODE;
 	case OPT_LOG: return HVCTL_OPT_LOG;
 	case OPT_START: return HVCTL_OPT_START;
+	case OPT_FORCE: return HVCTL_OPT_FORCE;
+	case OPT_DETACH: return HVCTL_OPT_DETACH;
+	case OPT_INTERVAL: return HVCTL_OPT_INTERVAL;
+	case OPT_COUNT: return HVCTL_OPT_COUNT;
+	case OPT_ITERATIONS: return HVCTL_OPT_ITERATIONS;
+	case OPT_VP: return HVCTL_OPT_VP;
+	case OPT_BATCH: return HVCTL_OPT_BATCH;
 	default: return 0;
 	}
 }
@@ -424,34 +523,42 @@ static int cmd_help(const struct hvctl_args *args)
  * struct hvctl_command - one command
  * @name:	what the user types
  * @run:	implementation; returns the exit status
- * @target:	takes a NAME|ID operand (required)
+ * @target:	whether it takes a NAME|ID operand
  * @options:	HVCTL_OPT_* it accepts besides --json and --help
  * @words:	takes further words after the operand (struct hvctl_args.words)
  */
 struct hvctl_command {
 	const char *name;
 	int (*run)(const struct hvctl_args *args);
-	bool target;
+	enum { NO_TARGET, TARGET, TARGET_OPTIONAL } target;
 	unsigned int options;
 	bool words;
 };
 
+#define HVCTL_OPTS_RUN	(HVCTL_OPT_LOG | HVCTL_OPT_START | HVCTL_OPT_DETACH | HVCTL_OPTS_START)
+
 static const struct hvctl_command commands[] = {
-	{ "features", hvctl_features, false, 0, false },
-	{ "topology", hvctl_topology, false, 0, false },
-	{ "version", cmd_version, false, 0, false },
-	{ "help", cmd_help, false, 0, false },
-	{ "list", hvctl_list, false, 0, false },
-	{ "show", hvctl_show, true, 0, false },
-	{ "create", hvctl_create, true, HVCTL_OPT_MEMORY | HVCTL_OPT_VPS | HVCTL_OPT_NODE, false },
-	{ "delete", hvctl_delete, true, 0, false },
-	{ "set", hvctl_set, true, 0, true },
-	{ "start", hvctl_start, true, HVCTL_OPTS_START, false },
-	{ "pause", hvctl_pause, true, 0, false },
-	{ "resume", hvctl_resume, true, 0, false },
-	{ "stop", hvctl_stop, true, HVCTL_OPT_CODE, false },
-	{ "run", hvctl_run, true, HVCTL_OPT_LOG | HVCTL_OPT_START | HVCTL_OPTS_START, false },
-	{ NULL, NULL, false, 0, false },
+	{ "features", hvctl_features, NO_TARGET, 0, false },
+	{ "topology", hvctl_topology, NO_TARGET, 0, false },
+	{ "version", cmd_version, NO_TARGET, 0, false },
+	{ "help", cmd_help, NO_TARGET, 0, false },
+	{ "list", hvctl_list, NO_TARGET, 0, false },
+	{ "show", hvctl_show, TARGET, 0, false },
+	{ "create", hvctl_create, TARGET,
+	  HVCTL_OPT_MEMORY | HVCTL_OPT_VPS | HVCTL_OPT_NODE, false },
+	{ "delete", hvctl_delete, TARGET, HVCTL_OPT_FORCE, false },
+	{ "set", hvctl_set, TARGET, 0, true },
+	{ "start", hvctl_start, TARGET, HVCTL_OPTS_START, false },
+	{ "pause", hvctl_pause, TARGET, 0, false },
+	{ "resume", hvctl_resume, TARGET, 0, false },
+	{ "stop", hvctl_stop, TARGET, HVCTL_OPT_CODE | HVCTL_OPT_FORCE, false },
+	{ "add-vp", hvctl_add_vp, TARGET, HVCTL_OPT_ENTRY, false },
+	{ "run", hvctl_run, TARGET, HVCTL_OPTS_RUN, false },
+	{ "counters", hvctl_counters, TARGET_OPTIONAL,
+	  HVCTL_OPT_INTERVAL | HVCTL_OPT_COUNT | HVCTL_OPT_VP, false },
+	{ "top", hvctl_top, NO_TARGET,
+	  HVCTL_OPT_INTERVAL | HVCTL_OPT_ITERATIONS | HVCTL_OPT_BATCH, false },
+	{ NULL, NULL, NO_TARGET, 0, false },
 };
 
 static const struct hvctl_command *find_command(const char *name)
@@ -475,8 +582,16 @@ static int check_options(const struct hvctl_command *cmd, const struct hvctl_arg
 		hvctl_err("option '--%s' does not apply to '%s'", option_name(bit), cmd->name);
 		return hvctl_usage_error();
 	}
-	if (cmd->target && !a->target) {
+	if (cmd->target == TARGET && !a->target) {
 		hvctl_err("'%s' needs a partition name or id", cmd->name);
+		return hvctl_usage_error();
+	}
+	if ((a->given & HVCTL_OPT_VP) && !a->target) {
+		hvctl_err("--vp needs a partition: hvctl %s NAME --vp N", cmd->name);
+		return hvctl_usage_error();
+	}
+	if ((a->given & HVCTL_OPT_DETACH) && !(a->given & HVCTL_OPT_LOG)) {
+		hvctl_err("'run --detach' needs --log FILE: a detached worker has no terminal to write to");
 		return hvctl_usage_error();
 	}
 	if (!strcmp(cmd->name, "create") && !(a->given & HVCTL_OPT_MEMORY)) {
@@ -501,7 +616,8 @@ static int check_options(const struct hvctl_command *cmd, const struct hvctl_arg
 		hvctl_err("unknown mode '%s': the only mode is 'real'", a->mode);
 		return hvctl_usage_error();
 	}
-	if ((a->given & HVCTL_OPT_ENTRY) && a->entry >= 0x100000) {
+	if ((a->given & HVCTL_OPT_ENTRY) && a->entry >= 0x100000 &&
+	    strcmp(cmd->name, "add-vp")) {
 		hvctl_err("entry address 0x%llx is not below 1M, where real mode can start",
 			  a->entry);
 		return hvctl_usage_error();
@@ -587,7 +703,7 @@ int main(int argc, char **argv)
 			return ret;
 		if (optind >= argc)
 			break;
-		if (cmd->target && !args.target) {
+		if (cmd->target != NO_TARGET && !args.target) {
 			args.target = argv[optind++];
 			continue;
 		}

@@ -25,6 +25,7 @@
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define fallthrough		__attribute__((__fallthrough__))
 #define BIT(nr)			(1U << (nr))
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* Options a command accepts: bits of struct hvctl_args.given. */
 #define HVCTL_OPT_JSON		BIT(0)
@@ -38,6 +39,13 @@
 #define HVCTL_OPT_CODE		BIT(8)
 #define HVCTL_OPT_LOG		BIT(9)
 #define HVCTL_OPT_START		BIT(10)
+#define HVCTL_OPT_FORCE		BIT(11)
+#define HVCTL_OPT_DETACH	BIT(12)
+#define HVCTL_OPT_INTERVAL	BIT(13)
+#define HVCTL_OPT_COUNT		BIT(14)
+#define HVCTL_OPT_ITERATIONS	BIT(15)
+#define HVCTL_OPT_VP		BIT(16)
+#define HVCTL_OPT_BATCH		BIT(17)
 
 /* What "start" and "run --start" take. */
 #define HVCTL_OPTS_START	(HVCTL_OPT_IMAGE | HVCTL_OPT_ENTRY | HVCTL_OPT_LOAD | \
@@ -47,6 +55,7 @@
 #define HVCTL_SET_WEIGHT	BIT(0)
 #define HVCTL_SET_RESERVE	BIT(1)
 #define HVCTL_SET_CAP		BIT(2)
+#define HVCTL_SET_IO_BOOST	BIT(3)
 
 /**
  * struct hvctl_policy_change - the KEY=VALUE words of "set", parsed
@@ -54,12 +63,14 @@
  * @weight:	cpu.weight
  * @reserve:	cpu.reserve, % of one LP per VP
  * @cap:	cpu.cap, % of one LP per VP
+ * @io_boost:	cpu.io-boost, on (1) or off (0)
  */
 struct hvctl_policy_change {
 	unsigned int given;
 	__u32 weight;
 	__u32 reserve;
 	__u32 cap;
+	__u32 io_boost;
 };
 
 /* Real-mode images start where a BIOS puts a boot sector. */
@@ -79,6 +90,9 @@ struct hvctl_policy_change {
  * @mode:	--mode
  * @code:	--code
  * @log:	--log
+ * @interval_ms: --interval, in milliseconds
+ * @count:	--count (counters) or --iterations (top); 0: until interrupted
+ * @vp:		--vp
  * @words:	words after the operand ("set": KEY=VALUE), NULL when none
  * @nr_words:	how many
  * @policy:	"set": @words, parsed
@@ -96,6 +110,9 @@ struct hvctl_args {
 	const char *mode;
 	unsigned int code;
 	const char *log;
+	unsigned int interval_ms;
+	unsigned int count;
+	unsigned int vp;
 	char **words;
 	unsigned int nr_words;
 	struct hvctl_policy_change policy;
@@ -127,6 +144,9 @@ int hvctl_start(const struct hvctl_args *args);
 int hvctl_pause(const struct hvctl_args *args);
 int hvctl_resume(const struct hvctl_args *args);
 int hvctl_stop(const struct hvctl_args *args);
+int hvctl_add_vp(const struct hvctl_args *args);
+__u32 *hvctl_list_ids(int dev, __u32 *count);
+const char *hvctl_vp_state_name(unsigned int state);
 
 /* policy.c */
 int hvctl_parse_settings(struct hvctl_args *args);
@@ -135,5 +155,9 @@ int hvctl_set(const struct hvctl_args *args);
 
 /* worker.c */
 int hvctl_run(const struct hvctl_args *args);
+
+/* counters.c and top.c */
+int hvctl_counters(const struct hvctl_args *args);
+int hvctl_top(const struct hvctl_args *args);
 
 #endif /* _HVCTL_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hvctl partition commands: list, show, create, delete, start, pause,
- * resume and stop, and the helpers "run" shares with them.
+ * resume, stop and add-vp, and the helpers "run" shares with them.
  *
  * Every command names its partition by name or by id. A word of digits is
  * tried as an id first and then as a name, so a partition whose name is
@@ -76,8 +76,6 @@ static const char *const exit_kind_names[HVCORE_NR_EXIT_KINDS] = {
 	[HVCORE_EXIT_OTHER] = "other",
 };
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
 /**
  * hvctl_state_name() - a partition state as a word
  * @state: HVCORE_STATE_*
@@ -91,7 +89,14 @@ const char *hvctl_state_name(unsigned int state)
 	return "unknown";
 }
 
-static const char *vp_state_name(unsigned int state)
+/**
+ * hvctl_vp_state_name() - a VP state as a word
+ * @state: HVCORE_VP_*
+ *
+ * Return: "off", "ready", "running", "halted", "waiting", "paused" or
+ * "unknown".
+ */
+const char *hvctl_vp_state_name(unsigned int state)
 {
 	if (state < ARRAY_SIZE(vp_state_names) && vp_state_names[state])
 		return vp_state_names[state];
@@ -258,8 +263,14 @@ void hvctl_print_crash(const struct hvcore_partition_info *info)
 		  (unsigned long long)info->crash_rip, detail, info->name);
 }
 
-/* The partition list, ascending ids; NULL after printing why not. */
-static __u32 *list_ids(int dev, __u32 *count)
+/**
+ * hvctl_list_ids() - HVCORE_LIST_PARTITIONS, however many there are
+ * @dev: /dev/hvcore fd
+ * @count: set to the number of ids
+ *
+ * Return: the ids, ascending, to be freed; NULL after printing why not.
+ */
+__u32 *hvctl_list_ids(int dev, __u32 *count)
 {
 	struct hvcore_list l;
 	__u32 *ids = NULL, room = 16, *n;
@@ -307,7 +318,7 @@ int hvctl_list(const struct hvctl_args *args)
 	dev = hvctl_open_dev();
 	if (dev < 0)
 		return HVCTL_EXIT_ERROR;
-	ids = list_ids(dev, &count);
+	ids = hvctl_list_ids(dev, &count);
 	if (!ids) {
 		close(dev);
 		return HVCTL_EXIT_ERROR;
@@ -427,13 +438,14 @@ static void show_table(const struct hvcore_partition_info *info,
 		printf("CPU weight:     %u\n", pol->weight);
 		printf("CPU reserve:    %u%% of an LP per VP\n", pol->reserve);
 		printf("CPU cap:        %u%% of an LP per VP\n", pol->cap);
+		printf("CPU I/O boost:  %s\n", pol->flags & HVCORE_POLICY_IO_BOOST ? "on" : "off");
 	}
 
 	for (i = 0; i < nr_vps; i++) {
 		const struct hvcore_vp_info *v = &vps[i];
 
 		printf("\nVP %u\n", v->vp);
-		printf("  State:        %s\n", vp_state_name(v->state));
+		printf("  State:        %s\n", hvctl_vp_state_name(v->state));
 		if (v->lp < 0)
 			printf("  LP:           - (never ran)\n");
 		else
@@ -478,8 +490,9 @@ static void show_json(const struct hvcore_partition_info *info,
 	else
 		printf("null");
 	if (pol)
-		printf(",\"cpu\":{\"weight\":%u,\"reserve\":%u,\"cap\":%u}",
-		       pol->weight, pol->reserve, pol->cap);
+		printf(",\"cpu\":{\"weight\":%u,\"reserve\":%u,\"cap\":%u,\"io_boost\":%s}",
+		       pol->weight, pol->reserve, pol->cap,
+		       pol->flags & HVCORE_POLICY_IO_BOOST ? "true" : "false");
 	else
 		printf(",\"cpu\":null");
 	printf(",\"vps\":[");
@@ -487,7 +500,7 @@ static void show_json(const struct hvcore_partition_info *info,
 		const struct hvcore_vp_info *v = &vps[i];
 
 		printf("%s{\"vp\":%u,\"state\":\"%s\",", i ? "," : "", v->vp,
-		       vp_state_name(v->state));
+		       hvctl_vp_state_name(v->state));
 		if (v->lp < 0)
 			printf("\"lp\":null,");
 		else
@@ -631,9 +644,11 @@ undo:
 
 /**
  * hvctl_delete() - the "delete" command
- * @args: the command line (target)
+ * @args: the command line (target, --force)
  *
- * A running or paused partition is refused: stop it first.
+ * A running or paused partition is refused unless --force is given: the
+ * kernel then turns it off as part of the deletion, and a worker serving
+ * it ends.
  *
  * Return: exit status.
  */
@@ -646,9 +661,10 @@ int hvctl_delete(const struct hvctl_args *args)
 	if (fd < 0)
 		return HVCTL_EXIT_ERROR;
 	close(fd);
-	if (info.state == HVCORE_STATE_RUNNING || info.state == HVCORE_STATE_PAUSED) {
-		hvctl_err("partition %s is %s; stop it first: hvctl stop %s",
-			  info.name, hvctl_state_name(info.state), info.name);
+	if ((info.state == HVCORE_STATE_RUNNING || info.state == HVCORE_STATE_PAUSED) &&
+	    !(args->given & HVCTL_OPT_FORCE)) {
+		hvctl_err("partition %s is %s; stop it first (hvctl stop %s --force), or turn it off and delete it at once: hvctl delete %s --force",
+			  info.name, hvctl_state_name(info.state), info.name, info.name);
 		return HVCTL_EXIT_ERROR;
 	}
 	dev = hvctl_open_dev();
@@ -785,13 +801,116 @@ int hvctl_resume(const struct hvctl_args *args)
 
 /**
  * hvctl_stop() - the "stop" command
- * @args: the command line (target, --code)
+ * @args: the command line (target, --code, --force)
+ *
+ * hvcore has no protocol to ask a guest to shut down, so stopping a
+ * running or paused partition is always a turn-off that loses the guest's
+ * state. Like "virsh destroy" or "Stop-VM -TurnOff" that takes --force;
+ * a crashed partition, which has nothing left to lose, is taken back to
+ * off without it.
  *
  * Return: exit status.
  */
 int hvctl_stop(const struct hvctl_args *args)
 {
-	return control_cmd(args, HVCORE_CONTROL_STOP, args->code);
+	struct hvcore_partition_info info;
+	int fd, ret;
+
+	fd = hvctl_open_partition(args->target, &info);
+	if (fd < 0)
+		return HVCTL_EXIT_ERROR;
+	if ((info.state == HVCORE_STATE_RUNNING || info.state == HVCORE_STATE_PAUSED) &&
+	    !(args->given & HVCTL_OPT_FORCE)) {
+		hvctl_err("partition %s is %s; hvcore cannot ask its guest to shut down, so stopping turns it off at once and the guest's state is lost; to do that: hvctl stop %s --force",
+			  info.name, hvctl_state_name(info.state), info.name);
+		close(fd);
+		return HVCTL_EXIT_ERROR;
+	}
+	ret = control(fd, &info, HVCORE_CONTROL_STOP, args->code);
+	close(fd);
+	return ret;
+}
+
+/* HVCORE_ADD_VP failed with @err: say why and what to do. */
+static void add_vp_error(int fd, const struct hvcore_partition_info *info, int err)
+{
+	struct hvcore_partition_info now;
+	struct hvcore_policy pol;
+	const char *n = info->name;
+
+	switch (err) {
+	case ENOENT:
+		hvctl_err("partition %s: its guest has not said where new VPs start (hypercall HVCORE_HVCALL_SET_VP_ENTRY); give the address: hvctl add-vp %s --entry ADDR",
+			  n, n);
+		break;
+	case EBUSY:
+		if (!hvctl_get_partition_info(fd, n, &now))
+			state_conflict(&now, 0);
+		break;
+	case EINVAL:
+		if (info->vp_count >= HVCORE_MAX_VPS)
+			hvctl_err("partition %s has %u VPs, the most a partition can have",
+				  n, info->vp_count);
+		else
+			hvctl_err("hvcore refused to add a VP to partition %s: %s (dmesg says why)",
+				  n, strerror(err));
+		break;
+	case ENOSPC:
+		if (hvctl_get_policy(fd, n, &pol))
+			pol.reserve = 0;
+		hvctl_err("cannot add a VP to partition %s: %s: the new VP's reservation (cpu.reserve=%u) does not fit beside those of the running and paused partitions; lower it (hvctl set %s cpu.reserve=P) or stop another partition",
+			  n, strerror(err), pol.reserve, n);
+		break;
+	case ENODEV:
+		hvctl_err("partition %s was deleted meanwhile", n);
+		break;
+	case ENOTTY:
+		hvctl_err("this hvcore module cannot add VPs (HVCORE_ADD_VP: %s); load a newer one",
+			  strerror(err));
+		break;
+	default:
+		hvctl_err("cannot add a VP to partition %s: ioctl HVCORE_ADD_VP failed: %s",
+			  n, strerror(err));
+		break;
+	}
+}
+
+/**
+ * hvctl_add_vp() - the "add-vp" command
+ * @args: the command line (target, --entry, --json)
+ *
+ * The new VP starts at --entry, or without it where the guest said new
+ * VPs start (HVCORE_HVCALL_SET_VP_ENTRY). Prints its index.
+ *
+ * Return: exit status.
+ */
+int hvctl_add_vp(const struct hvctl_args *args)
+{
+	struct hvcore_partition_info info;
+	struct hvcore_add_vp a;
+	int fd, err;
+
+	fd = hvctl_open_partition(args->target, &info);
+	if (fd < 0)
+		return HVCTL_EXIT_ERROR;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	if (args->given & HVCTL_OPT_ENTRY) {
+		a.flags = HVCORE_ADD_VP_ENTRY;
+		a.rip = args->entry;
+	}
+	if (ioctl(fd, HVCORE_ADD_VP, &a)) {
+		err = errno;
+		add_vp_error(fd, &info, err);
+		close(fd);
+		return HVCTL_EXIT_ERROR;
+	}
+	close(fd);
+	if (args->json)
+		printf("{\"name\":\"%s\",\"vp\":%u}\n", info.name, a.vp_index);
+	else
+		printf("added VP %u to partition %s\n", a.vp_index, info.name);
+	return HVCTL_EXIT_OK;
 }
 
 /* The whole of @path; NULL after printing why not. */

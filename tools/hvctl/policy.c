@@ -6,6 +6,8 @@
  *   cpu.weight=N    1..10000, share under contention
  *   cpu.reserve=P   % of one LP per VP, 0..100, guaranteed when ready
  *   cpu.cap=P       % of one LP per VP, 1..100, never exceeded
+ *   cpu.io-boost=on|off  HVCORE_POLICY_IO_BOOST: a VP woken by an
+ *                   interrupt runs next on its LP
  *
  * Any subset, in any partition state: hvctl reads the policy
  * (HVCORE_GET_POLICY), changes the fields given and writes it back
@@ -32,6 +34,7 @@
  * @min:	smallest value
  * @max:	largest value
  * @unit:	what the value means, after the range in messages
+ * @on_off:	the value is "on" or "off" (1 or 0), not a number
  */
 struct policy_key {
 	const char *name;
@@ -39,14 +42,16 @@ struct policy_key {
 	unsigned int min;
 	unsigned int max;
 	const char *unit;
+	bool on_off;
 };
 
 static const struct policy_key policy_keys[] = {
 	{ "cpu.weight", HVCTL_SET_WEIGHT, HVCORE_WEIGHT_MIN, HVCORE_WEIGHT_MAX,
-	  " (the share under contention; default 100)" },
-	{ "cpu.reserve", HVCTL_SET_RESERVE, 0, 100, " (% of one LP per VP)" },
-	{ "cpu.cap", HVCTL_SET_CAP, 1, 100, " (% of one LP per VP)" },
-	{ NULL, 0, 0, 0, NULL },
+	  " (the share under contention; default 100)", false },
+	{ "cpu.reserve", HVCTL_SET_RESERVE, 0, 100, " (% of one LP per VP)", false },
+	{ "cpu.cap", HVCTL_SET_CAP, 1, 100, " (% of one LP per VP)", false },
+	{ "cpu.io-boost", HVCTL_SET_IO_BOOST, 0, 1, NULL, true },
+	{ NULL, 0, 0, 0, NULL, false },
 };
 
 static const struct policy_key *find_key(const char *word, size_t len)
@@ -88,6 +93,9 @@ static void store(struct hvctl_policy_change *c, unsigned int bit, unsigned int 
 	case HVCTL_SET_CAP:
 		c->cap = val;
 		break;
+	case HVCTL_SET_IO_BOOST:
+		c->io_boost = val;
+		break;
 	}
 	c->given |= bit;
 }
@@ -113,7 +121,7 @@ int hvctl_parse_settings(struct hvctl_args *args)
 
 	memset(c, 0, sizeof(*c));
 	if (!args->nr_words) {
-		hvctl_err("'set' needs at least one KEY=VALUE: cpu.weight=N (%d to %d), cpu.reserve=P (0 to 100), cpu.cap=P (1 to 100), P in %% of one LP per VP",
+		hvctl_err("'set' needs at least one KEY=VALUE: cpu.weight=N (%d to %d), cpu.reserve=P (0 to 100), cpu.cap=P (1 to 100), P in %% of one LP per VP, cpu.io-boost=on|off",
 			  HVCORE_WEIGHT_MIN, HVCORE_WEIGHT_MAX);
 		return hvctl_usage_error();
 	}
@@ -121,19 +129,28 @@ int hvctl_parse_settings(struct hvctl_args *args)
 		w = args->words[i];
 		eq = strchr(w, '=');
 		if (!eq) {
-			hvctl_err("'%s' is not KEY=VALUE: write e.g. cpu.weight=200 (keys: cpu.weight, cpu.reserve, cpu.cap)",
+			hvctl_err("'%s' is not KEY=VALUE: write e.g. cpu.weight=200 (keys: cpu.weight, cpu.reserve, cpu.cap, cpu.io-boost)",
 				  w);
 			return hvctl_usage_error();
 		}
 		k = find_key(w, eq - w);
 		if (!k) {
-			hvctl_err("unknown key '%.*s': the keys are cpu.weight, cpu.reserve and cpu.cap",
+			hvctl_err("unknown key '%.*s': the keys are cpu.weight, cpu.reserve, cpu.cap and cpu.io-boost",
 				  (int)(eq - w), w);
 			return hvctl_usage_error();
 		}
 		if (c->given & k->bit) {
 			hvctl_err("%s is given twice: give each key once", k->name);
 			return hvctl_usage_error();
+		}
+		if (k->on_off) {
+			if (strcmp(eq + 1, "on") && strcmp(eq + 1, "off")) {
+				hvctl_err("invalid value '%s' for %s: give on or off",
+					  eq + 1, k->name);
+				return hvctl_usage_error();
+			}
+			store(c, k->bit, !strcmp(eq + 1, "on"));
+			continue;
 		}
 		ret = parse_decimal(eq + 1, &val);
 		if (ret == -EINVAL) {
@@ -318,13 +335,17 @@ int hvctl_set(const struct hvctl_args *args)
 		pol.reserve = c->reserve;
 	if (c->given & HVCTL_SET_CAP)
 		pol.cap = c->cap;
+	if ((c->given & HVCTL_SET_IO_BOOST) && c->io_boost)
+		pol.flags |= HVCORE_POLICY_IO_BOOST;
+	else if (c->given & HVCTL_SET_IO_BOOST)
+		pol.flags &= ~HVCORE_POLICY_IO_BOOST;
 	if (pol.reserve > pol.cap) {
 		close(fd);
 		return reserve_above_cap(c, &info, &pol);
 	}
 
+	/* The flags GET_POLICY gave are kept: they are the partition's. */
 	pol.size = sizeof(pol);
-	pol.flags = 0;
 	if (ioctl(fd, HVCORE_SET_POLICY, &pol) == 0) {
 		close(fd);
 		return HVCTL_EXIT_OK;
@@ -334,8 +355,10 @@ int hvctl_set(const struct hvctl_args *args)
 	if (err == ENOSPC)
 		explain_enospc(&info, &pol);
 	else if (err == EINVAL)
-		hvctl_err("hvcore refused cpu.weight=%u cpu.reserve=%u cpu.cap=%u for partition %s: %s (dmesg says why)",
-			  pol.weight, pol.reserve, pol.cap, info.name, strerror(err));
+		hvctl_err("hvcore refused cpu.weight=%u cpu.reserve=%u cpu.cap=%u cpu.io-boost=%s for partition %s: %s (dmesg says why)",
+			  pol.weight, pol.reserve, pol.cap,
+			  pol.flags & HVCORE_POLICY_IO_BOOST ? "on" : "off", info.name,
+			  strerror(err));
 	else
 		policy_ioctl_error("HVCORE_SET_POLICY", info.name, err);
 	return HVCTL_EXIT_ERROR;

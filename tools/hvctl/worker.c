@@ -19,7 +19,11 @@
  *
  * The guest-log hypercall's text goes to standard error (or the --log
  * file) as "[guest] text" lines. When read() returns 0 the partition is
- * off or crashed, and the worker says how it ended.
+ * off, crashed or deleted, and the worker says how it ended.
+ *
+ * With --detach the worker attaches, starts the partition if asked to,
+ * and then forks: the parent prints the child's pid and exits 0, the child
+ * serves on in a session of its own with everything it prints in the log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +34,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <linux/hvcore.h>
@@ -324,6 +329,12 @@ static int finish(struct worker *w)
 {
 	struct hvcore_partition_info info;
 
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	if (ioctl(w->fd, HVCORE_PARTITION_INFO, &info) && errno == ENODEV) {
+		hvctl_err("partition %s was deleted; its worker ends", w->name);
+		return HVCTL_EXIT_OK;
+	}
 	if (hvctl_get_partition_info(w->fd, w->name, &info))
 		return HVCTL_EXIT_ERROR;
 	switch (info.state) {
@@ -439,17 +450,63 @@ static int catch_signals(void)
 	return fd;
 }
 
+/*
+ * --detach: fork. The parent prints the child's pid; the child leaves the
+ * terminal's session, reads /dev/null and writes standard output and
+ * error to the log, so that nothing of the caller's (a pipe a script
+ * reads to its end) stays open. Return: 1 in the parent, 0 in the child,
+ * -1 after printing why not.
+ */
+static int detach(FILE *logf, const char *name)
+{
+	int null, log_fd = fileno(logf);
+	pid_t pid;
+
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0) {
+		hvctl_err("cannot open /dev/null: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		hvctl_err("cannot put the worker of partition %s in the background: fork failed: %s",
+			  name, strerror(errno));
+		close(null);
+		return -1;
+	}
+	if (pid > 0) {
+		close(null);
+		printf("%d\n", (int)pid);
+		return 1;
+	}
+	setsid();
+	signal(SIGHUP, SIG_IGN);
+	if (dup2(null, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 ||
+	    dup2(log_fd, STDERR_FILENO) < 0)
+		hvctl_err("partition %s: the detached worker cannot redirect its output: %s",
+			  name, strerror(errno));
+	close(null);
+	if (chdir("/"))
+		hvctl_err("partition %s: the detached worker cannot change to /: %s",
+			  name, strerror(errno));
+	return 0;
+}
+
 /**
  * hvctl_run() - the "run" command
- * @args: the command line (target, --log, --start and the start options)
+ * @args: the command line (target, --log, --detach, --start and the start
+ *	options)
  *
  * Return: exit status: 0 when the guest exited with code 0 (or was stopped
  * with code 0), 3 with another code, 4 when it crashed, 130/143 after
- * SIGINT/SIGTERM, 1 on errors.
+ * SIGINT/SIGTERM, 1 on errors; with --detach, 0 once the worker is in the
+ * background (its own status goes to the log).
  */
 int hvctl_run(const struct hvctl_args *args)
 {
 	struct hvcore_partition_info info;
+	bool detached = false;
 	struct worker *w;
 	FILE *logf = NULL;
 	int fd, ret;
@@ -504,11 +561,24 @@ int hvctl_run(const struct hvctl_args *args)
 		if (ret)
 			goto out;
 	}
+	if (args->given & HVCTL_OPT_DETACH) {
+		ret = detach(logf, info.name);
+		if (ret) {
+			ret = ret > 0 ? HVCTL_EXIT_OK : HVCTL_EXIT_ERROR;
+			goto out;
+		}
+		detached = true;
+		hvctl_err("worker of partition %s (pid %d) detached, serving it",
+			  info.name, (int)getpid());
+	}
 	ret = serve(w);
 	if (ret == HVCTL_EXIT_SIGINT || ret == HVCTL_EXIT_SIGTERM)
-		hvctl_err("detached from partition %s on %s; it keeps running, and crashes at its next device access unless 'hvctl run %s' serves it again ('hvctl stop %s' stops it)",
+		hvctl_err("detached from partition %s on %s; it keeps running, and crashes at its next device access unless 'hvctl run %s' serves it again ('hvctl stop %s --force' stops it)",
 			  info.name, ret == HVCTL_EXIT_SIGINT ? "SIGINT" : "SIGTERM", info.name,
 			  info.name);
+	if (detached)
+		hvctl_err("worker of partition %s (pid %d) ends with exit status %d",
+			  info.name, (int)getpid(), ret);
 out:
 	if (w) {
 		fflush(w->out);
