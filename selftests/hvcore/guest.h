@@ -38,6 +38,7 @@ extern const unsigned char guest_img_touch[], guest_img_touch_end[];
 extern const unsigned char guest_img_wake[], guest_img_wake_end[];
 extern const unsigned char guest_img_real[], guest_img_real_end[];
 extern const unsigned char guest_img_hotadd[], guest_img_hotadd_end[];
+extern const unsigned char guest_img_count[], guest_img_count_end[];
 
 #define GUEST_IMAGE(n) (&(const struct guest_image){ guest_img_##n, guest_img_##n##_end })
 
