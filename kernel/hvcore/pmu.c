@@ -247,7 +247,7 @@ static int hv_pmu_event_init(struct perf_event *event)
 		return -EOPNOTSUPP;
 	}
 	if (event_has_any_exclude_flag(event)) {
-		hv_bad_input("perf: hvcore events cannot exclude user/kernel/hv/idle/host/guest");
+		hv_bad_input("perf: hvcore counts all: the exclude_* bits must be 0");
 		return -EINVAL;
 	}
 	if (event->cpu < 0) {
