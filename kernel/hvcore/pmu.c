@@ -425,7 +425,7 @@ static int hv_pmu_cpu_offline(unsigned int cpu)
 {
 	unsigned int target;
 
-	if (READ_ONCE(hv_pmu_cpu) != cpu)
+	if (READ_ONCE(hv_pmu_cpu) != (int)cpu)
 		return 0;
 	target = cpumask_any_but(cpu_online_mask, cpu);
 	if (target >= nr_cpu_ids) {
