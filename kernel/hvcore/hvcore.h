@@ -533,6 +533,9 @@ struct hv_lp *hv_lp_get(unsigned int cpu);
 int hv_sysfs_init(void);
 void hv_sysfs_exit(void);
 
+int hv_pmu_init(void);
+void hv_pmu_exit(void);
+
 int hv_dev_init(void);
 void hv_dev_exit(void);
 
@@ -550,6 +553,7 @@ struct page *hv_memory_page(const struct hv_memory *m, u64 gpa);
 int hv_memory_load(const struct hv_memory *m, u64 gpa, const void __user *src, u64 len);
 
 long hv_partition_dev_ioctl(unsigned int cmd, void __user *uarg);
+struct hv_partition *hv_partition_get(u32 id);
 void hv_partition_put(struct hv_partition *p);
 void hv_partitions_exit(void);
 

@@ -219,14 +219,19 @@ static int __init hvcore_init(void)
 	ret = hv_sysfs_init();
 	if (ret)
 		goto err_cpuhp;
-	ret = hv_dev_init();
+	ret = hv_pmu_init();
 	if (ret)
 		goto err_sysfs;
+	ret = hv_dev_init();
+	if (ret)
+		goto err_pmu;
 
 	pr_info("%s enabled on %u logical processors\n", hv_arch->name,
 		hv_lp_enabled_count());
 	return 0;
 
+err_pmu:
+	hv_pmu_exit();
 err_sysfs:
 	hv_sysfs_exit();
 err_cpuhp:
@@ -245,6 +250,7 @@ static void __exit hvcore_exit(void)
 {
 	hv_dev_exit();
 	hv_partitions_exit();
+	hv_pmu_exit();
 	hv_sysfs_exit();
 	cpuhp_remove_state(hv_cpuhp_state);
 	unregister_reboot_notifier(&hv_reboot_nb);

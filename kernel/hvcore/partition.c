@@ -24,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
@@ -64,6 +65,25 @@ static void hv_partition_release(struct kref *ref)
 void hv_partition_put(struct hv_partition *p)
 {
 	kref_put(&p->ref, hv_partition_release);
+}
+
+/**
+ * hv_partition_get() - the partition with registry id @id
+ * @id: a partition id
+ *
+ * Return: the partition with a reference for the caller to put, or NULL
+ * if there is none (deleted partitions are not found).
+ */
+struct hv_partition *hv_partition_get(u32 id)
+{
+	struct hv_partition *p;
+
+	mutex_lock(&hv_partitions_lock);
+	p = xa_load(&hv_partitions, id);
+	if (p)
+		kref_get(&p->ref);
+	mutex_unlock(&hv_partitions_lock);
+	return p;
 }
 
 /* Names are file-name-safe so that they can appear in paths and logs. */
@@ -588,13 +608,14 @@ static const char *const hv_state_names[] = {
  * one of the two (ioctls, sysfs, stop and delete: p->lock; the scheduler
  * and admission: hv_sched_lock), except a dispatcher's crash path, which
  * cannot run here: no VP of the partition is on an LP while it is off or
- * paused. The same holds when a refused reservation takes the VP out again.
+ * paused. The same holds when a refused reservation takes the VP out again;
+ * perf, which reads the counters under RCU (pmu.c), is waited for then.
  */
 static long hv_part_add_vp(struct hv_partition *p, void __user *uarg)
 {
 	struct hvcore_add_vp a;
 	struct hv_vp *vp;
-	bool paused_here = false;
+	bool paused_here = false, seen = false;
 	u32 usize, n, state;
 	u64 rip;
 	int ret;
@@ -683,6 +704,7 @@ static long hv_part_add_vp(struct hv_partition *p, void __user *uarg)
 	if (ret) {
 		WRITE_ONCE(p->nr_vps, n);
 		p->vps[n] = NULL;
+		seen = true;
 	} else {
 		/* Paused (by us or the caller): parked, ready at resume. Off: VP_OFF. */
 		hv_vp_make_ready_locked(vp);
@@ -693,6 +715,9 @@ out:
 	if (paused_here)
 		hv_partition_resume_locked(p);
 	if (ret) {
+		/* perf may have seen it in p->vps (pmu.c reads under RCU). */
+		if (seen)
+			synchronize_rcu();
 		hv_vp_free(vp);
 		return ret;
 	}

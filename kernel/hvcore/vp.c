@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) "hvcore: " fmt
 
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -165,14 +166,21 @@ int hv_vp_start_like(struct hv_vp *vp, struct hv_vp *model, u64 rip)
  */
 void hv_vps_destroy(struct hv_partition *p)
 {
-	u32 i;
+	struct hv_vp **vps = p->vps;
+	u32 i, n = p->nr_vps;
 
-	for (i = 0; i < p->nr_vps; i++)
-		if (p->vps[i])
-			hv_vp_free(p->vps[i]);
-	kfree(p->vps);
-	p->vps = NULL;
-	p->nr_vps = 0;
+	WRITE_ONCE(p->nr_vps, 0);
+	WRITE_ONCE(p->vps, NULL);
+	/*
+	 * perf reads the counters of a partition it holds a reference on
+	 * under RCU (pmu.c); once the last reference is gone nobody can.
+	 */
+	if (n && kref_read(&p->ref))
+		synchronize_rcu();
+	for (i = 0; i < n; i++)
+		if (vps[i])
+			hv_vp_free(vps[i]);
+	kfree(vps);
 }
 
 /**

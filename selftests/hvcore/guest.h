@@ -40,6 +40,7 @@ extern const unsigned char guest_img_real[], guest_img_real_end[];
 extern const unsigned char guest_img_hotadd[], guest_img_hotadd_end[];
 extern const unsigned char guest_img_counts[], guest_img_counts_end[];
 extern const unsigned char guest_img_tsc[], guest_img_tsc_end[];
+extern const unsigned char guest_img_count[], guest_img_count_end[];
 
 #define GUEST_IMAGE(n) (&(const struct guest_image){ guest_img_##n, guest_img_##n##_end })
 
