@@ -28,6 +28,8 @@
 	{ name, unit, false, offsetof(struct hvcore_vp_info, field), NULL }
 #define VP_EXIT(name, kind) \
 	VP_FIELD("exits_" name, "", exits[HVCORE_EXIT_##kind])
+#define VP_SYSFS(name, unit, gauge, file) \
+	{ name, unit, gauge, HVCTL_NO_OFFSET, file }
 #define PART_GAUGE(name, unit, field) \
 	{ name, unit, true, offsetof(struct hvcore_partition_info, field), NULL }
 #define PART_SYSFS(name, unit, file) \
@@ -43,6 +45,15 @@ const struct hvctl_counter hvctl_vp_counters[] = {
 	VP_FIELD("reserve_missed", "", reserve_missed),
 	VP_FIELD("hypercalls", "", hypercalls),
 	VP_FIELD("injected", "", injected),
+	VP_FIELD("interrupts_pending_ns", "ns", irq_pending_ns),
+	VP_SYSFS("interrupts_pending", "", true, "interrupts_pending"),
+	VP_SYSFS("hypercalls_null", "", false, "hypercalls/null"),
+	VP_SYSFS("hypercalls_get_vp_index", "", false, "hypercalls/get_vp_index"),
+	VP_SYSFS("hypercalls_guest_log", "", false, "hypercalls/guest_log"),
+	VP_SYSFS("hypercalls_set_vp_entry", "", false, "hypercalls/set_vp_entry"),
+	VP_SYSFS("hypercalls_notify_long_spin_wait", "", false,
+		 "hypercalls/notify_long_spin_wait"),
+	VP_SYSFS("hypercalls_invalid", "", false, "hypercalls/invalid"),
 	VP_EXIT("cpuid", CPUID),
 	VP_EXIT("msr", MSR),
 	VP_EXIT("io", IO),
