@@ -68,6 +68,10 @@ struct hv_pmu_event {
 #define HV_PMU_EXIT_EVENT(_name, _kind)						\
 	HV_PMU_VP_EVENT(0x11 + HVCORE_EXIT_##_kind, "intercepts_" _name,	\
 			exits[HVCORE_EXIT_##_kind], 1)
+/* Hypercalls of one code (enum hv_hc_stat): id 0x20 + the stat. */
+#define HV_PMU_HC_EVENT(_name, _stat)						\
+	HV_PMU_VP_EVENT(0x20 + HV_HCS_##_stat, "hypercalls_" _name,		\
+			hc_calls[HV_HCS_##_stat], 1)
 #define HV_PMU_LP_EVENT(_id, _name, _field)					\
 	{ .id = (_id), .name = (_name), .scope = HV_PMU_SCOPE_LP,		\
 	  .offset = offsetof(struct hv_lp, _field), .count = 1 }
@@ -81,6 +85,7 @@ static const struct hv_pmu_event hv_pmu_events[] = {
 	HV_PMU_VP_EVENT(0x05, "wait_ns", wait_ns, 1),
 	HV_PMU_VP_EVENT(0x06, "hypercalls", hypercalls, 1),
 	HV_PMU_VP_EVENT(0x07, "injected", injected, 1),
+	HV_PMU_VP_EVENT(0x08, "interrupts_pending_ns", irq_pending_ns, 1),
 	HV_PMU_VP_EVENT(0x10, "intercepts", exits, HVCORE_NR_EXIT_KINDS),
 	HV_PMU_EXIT_EVENT("cpuid", CPUID),
 	HV_PMU_EXIT_EVENT("msr", MSR),
@@ -94,8 +99,15 @@ static const struct hv_pmu_event hv_pmu_events[] = {
 	HV_PMU_EXIT_EVENT("nmi", NMI),
 	HV_PMU_EXIT_EVENT("exception", EXCEPTION),
 	HV_PMU_EXIT_EVENT("other", OTHER),
+	HV_PMU_HC_EVENT("notify_long_spin_wait", NOTIFY_LONG_SPIN_WAIT),
+	HV_PMU_HC_EVENT("null", NULL),
+	HV_PMU_HC_EVENT("get_vp_index", GET_VP_INDEX),
+	HV_PMU_HC_EVENT("guest_log", GUEST_LOG),
+	HV_PMU_HC_EVENT("set_vp_entry", SET_VP_ENTRY),
+	HV_PMU_HC_EVENT("invalid", INVALID),
 	HV_PMU_LP_EVENT(0x40, "lp_total_ns", total_ns),
 	HV_PMU_LP_EVENT(0x41, "lp_guest_ns", guest_ns),
+	HV_PMU_LP_EVENT(0x42, "lp_hypervisor_ns", hv_ns),
 };
 
 /**

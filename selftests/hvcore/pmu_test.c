@@ -77,6 +77,28 @@ static const struct {
 
 #define NR_VP_EVENTS	ARRAY_SIZE(vp_events)
 
+/*
+ * The sysfs file of VP event @name: vps/<n>/<name>, except that
+ * "intercepts" and "hypercalls" are directories with a file per kind or
+ * code and their "total".
+ */
+static void sysfs_path(char *path, size_t len, __u32 id, int vp, const char *name)
+{
+	static const char *const dirs[] = { "intercepts", "hypercalls" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t n = strlen(dirs[i]);
+
+		if (strncmp(name, dirs[i], n))
+			continue;
+		snprintf(path, len, SYSFS "/partitions/%u/vps/%d/%s/%s", id, vp, dirs[i],
+			 name[n] == '_' ? name + n + 1 : "total");
+		return;
+	}
+	snprintf(path, len, SYSFS "/partitions/%u/vps/%d/%s", id, vp, name);
+}
+
 static __u64 vi_value(const struct hvcore_vp_info *vi, unsigned int e)
 {
 	const __u64 *c = (const void *)((const char *)vi + vp_events[e].offset);
@@ -354,21 +376,19 @@ TEST_F_TIMEOUT(pmu, counts_match_vp_info, 180)
 			TH_LOG("vp=all %s", vp_events[e].name);
 	}
 
-	/* Per-VP sysfs files named like the events, where there are such. */
+	/* The per-VP sysfs file of every event (vps/<n>/, see sysfs_path()). */
 	for (vp = 0; vp < 2; vp++)
 		for (e = 0; e < NR_VP_EVENTS; e++) {
 			char path[160];
 			long v;
 
-			snprintf(path, sizeof(path), SYSFS "/partitions/%u/vp%d/%s", g->id, vp,
-				 vp_events[e].name);
+			sysfs_path(path, sizeof(path), g->id, vp, vp_events[e].name);
 			v = read_long(path);
-			if (v < 0)
-				continue;
+			EXPECT_LE(0, v) TH_LOG("%s", path);
 			EXPECT_EQ((__u64)v, pmu_read(fd[vp][e])) TH_LOG("%s", path);
 			nr_sysfs++;
 		}
-	TH_LOG("%u per-VP sysfs files compared", nr_sysfs);
+	EXPECT_EQ(2 * NR_VP_EVENTS, nr_sysfs);
 
 	for (e = 0; e < ARRAY_SIZE(lp_events); e++) {
 		__u64 v = pmu_read(lpfd[e]);
@@ -377,9 +397,16 @@ TEST_F_TIMEOUT(pmu, counts_match_vp_info, 180)
 			lp1[e] += sysfs_lp(cpu, lp_events[e].sysfs);
 		EXPECT_EQ(lp1[e] - lp0[e], v) TH_LOG("%s vs sysfs lp*/%s", lp_events[e].name,
 						     lp_events[e].sysfs);
-		/* The only partition: LP time is its VPs' time. */
-		EXPECT_EQ(vi_value(&vi[0], e) + vi_value(&vi[1], e), v)
-			TH_LOG("%s vs the VPs' %s", lp_events[e].name, vp_events[e].name);
+		/*
+		 * The only partition: LP guest time is its VPs'; LP run time
+		 * is theirs and the scheduler's.
+		 */
+		if (e == 0) {
+			EXPECT_LE(vi_value(&vi[0], e) + vi_value(&vi[1], e), v);
+		} else {
+			EXPECT_EQ(vi_value(&vi[0], e) + vi_value(&vi[1], e), v)
+				TH_LOG("%s vs the VPs' %s", lp_events[e].name, vp_events[e].name);
+		}
 	}
 
 	for (vp = 0; vp < 2; vp++) {
@@ -402,7 +429,10 @@ TEST_F_TIMEOUT(pmu, counts_match_vp_info, 180)
 
 /*
  * A VP spinning alone: over 2 s of wall time its total_ns and the LPs'
- * lp_total_ns grow by the wall time, within 2 %; a disabled event stands
+ * lp_total_ns grow by at most the wall time (2 % for reading apart), and
+ * by most of it: Linux takes its share of that LP too (this test's own
+ * reads, for one), which is why the 2 % match is made against the
+ * dispatcher thread's CPU time in counters_test. A disabled event stands
  * still while the VP runs on.
  */
 TEST_F_TIMEOUT(pmu, run_time_is_wall_time, 60)
@@ -435,9 +465,9 @@ TEST_F_TIMEOUT(pmu, run_time_is_wall_time, 60)
 	TH_LOG("wall %llu ns: total_ns %llu (%.2f %%), lp_total_ns %llu; guest_ns %llu since open",
 	       (unsigned long long)wall, (unsigned long long)v_tot, 100.0 * v_tot / wall,
 	       (unsigned long long)v_lpt, (unsigned long long)v_gst);
-	EXPECT_GE(v_tot, wall * 98 / 100);
+	EXPECT_GE(v_tot, wall * 80 / 100);
 	EXPECT_LE(v_tot, wall * 102 / 100);
-	EXPECT_GE(v_lpt, wall * 98 / 100);
+	EXPECT_GE(v_lpt + 20000000ULL, v_tot);	/* read apart: a slice */
 	EXPECT_LE(v_lpt, wall * 102 / 100);
 	EXPECT_LT(0, v_gst);
 
