@@ -304,6 +304,37 @@ static double tsc_per_ns(int ms)
 	return (double)(c1 - c0) / (t1 - t0);
 }
 
+/* What the run-time test reads at each end of its window. */
+struct rt_sample {
+	__u64 t, cycles, steps, exits, thread;
+	__u64 vp_total, vp_guest, lp_total, lp_guest, lp_hv;
+};
+
+static void rt_take(struct guest *g, int lp, struct rt_sample *s)
+{
+	s->t = now_ns();
+	s->cycles = guest_result(g, 0, 1);
+	s->steps = guest_result(g, 0, 2);
+	s->exits = vp_u64(g, 0, "intercepts/total");
+	s->thread = dispatcher_ns(lp);
+	s->vp_total = vp_u64(g, 0, "total_ns");
+	s->vp_guest = vp_u64(g, 0, "guest_ns");
+	s->lp_total = lp_u64(lp, "total_ns");
+	s->lp_guest = lp_u64(lp, "guest_ns");
+	s->lp_hv = lp_u64(lp, "hypervisor_ns");
+}
+
+/* @d := @d - @a, field by field. */
+static void rt_delta(struct rt_sample *d, const struct rt_sample *a)
+{
+	__u64 *x = (__u64 *)d;
+	const __u64 *y = (const __u64 *)a;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(*d) / sizeof(__u64); i++)
+		x[i] -= y[i];
+}
+
 /*
  * A VP alone on an idle host. Its LP's run time (the VP's slices and the
  * choosing of them) follows the time Linux saw the LP's dispatcher thread
@@ -318,8 +349,7 @@ static double tsc_per_ns(int ms)
 TEST_F_TIMEOUT(counters, run_time_against_wall_clock, 90)
 {
 	struct guest *g = &self->g;
-	__u64 t0, t1, vt0, vt1, vg0, vg1, c0, c1, lt0, lt1, lg0, lg1, lh0, lh1;
-	__u64 x0, x1, s0, s1, d0, d1;
+	struct rt_sample a, d;
 	double cyc_ns, own, dev, run;
 	int lp;
 
@@ -333,50 +363,33 @@ TEST_F_TIMEOUT(counters, run_time_against_wall_clock, 90)
 	guest_sleep_ms(300);
 	lp = (int)vp_u64(g, 0, "lp");
 	ASSERT_LE(0, lp);
-	t0 = now_ns();
-	c0 = guest_result(g, 0, 1);
-	s0 = guest_result(g, 0, 2);
-	x0 = vp_u64(g, 0, "intercepts/total");
-	d0 = dispatcher_ns(lp);
-	vt0 = vp_u64(g, 0, "total_ns");
-	vg0 = vp_u64(g, 0, "guest_ns");
-	lt0 = lp_u64(lp, "total_ns");
-	lg0 = lp_u64(lp, "guest_ns");
-	lh0 = lp_u64(lp, "hypervisor_ns");
+	rt_take(g, lp, &a);
+	ASSERT_NE(~0ULL, a.thread) TH_LOG("no hvcore/%d thread", lp);
 	guest_sleep_ms(2000);
-	t1 = now_ns();
-	c1 = guest_result(g, 0, 1);
-	s1 = guest_result(g, 0, 2);
-	x1 = vp_u64(g, 0, "intercepts/total");
-	d1 = dispatcher_ns(lp);
-	vt1 = vp_u64(g, 0, "total_ns");
-	vg1 = vp_u64(g, 0, "guest_ns");
-	lt1 = lp_u64(lp, "total_ns");
-	lg1 = lp_u64(lp, "guest_ns");
-	lh1 = lp_u64(lp, "hypervisor_ns");
+	rt_take(g, lp, &d);
+	rt_delta(&d, &a);
 	ASSERT_EQ(lp, (int)vp_u64(g, 0, "lp")) TH_LOG("it moved: an idle host should keep it");
-	own = (c1 - c0) / cyc_ns;
-	dev = 100.0 * ((double)(vg1 - vg0) - own) / own;
-	run = 100.0 * ((double)(lt1 - lt0) - (double)(d1 - d0)) / (d1 - d0);
+	own = d.cycles / cyc_ns;
+	dev = 100.0 * ((double)d.vp_guest - own) / own;
+	run = 100.0 * ((double)d.lp_total - (double)d.thread) / d.thread;
 	ksft_print_msg("%.1f ms: VP run %.1f ms, guest %.1f ms, own measure %.1f ms (%+.2f%%)\n",
-		       (t1 - t0) / 1e6, (vt1 - vt0) / 1e6, (vg1 - vg0) / 1e6, own / 1e6, dev);
-	ksft_print_msg("LP %d run %.1f ms, its thread on the CPU %.1f ms (%+.2f%%)\n", lp,
-		       (lt1 - lt0) / 1e6, (d1 - d0) / 1e6, run);
+		       d.t / 1e6, d.vp_total / 1e6, d.vp_guest / 1e6, own / 1e6, dev);
 	ksft_print_msg("%llu intercepts, %llu steps of 5 us or more\n",
-		       (unsigned long long)(x1 - x0), (unsigned long long)(s1 - s0));
-	ksft_print_msg("LP %d: run %.1f ms, guest %.1f ms, hypervisor %.1f ms\n", lp,
-		       (lt1 - lt0) / 1e6, (lg1 - lg0) / 1e6, (lh1 - lh0) / 1e6);
-	EXPECT_LE(own, (double)(vg1 - vg0) + 5000.0 * (x1 - x0 + s1 - s0))
+		       (unsigned long long)d.exits, (unsigned long long)d.steps);
+	ksft_print_msg("LP %d: run %.1f ms, guest %.1f ms, hypervisor %.1f ms\n",
+		       lp, d.lp_total / 1e6, d.lp_guest / 1e6, d.lp_hv / 1e6);
+	ksft_print_msg("its dispatcher thread on the CPU %.1f ms (LP run %+.2f%%)\n",
+		       d.thread / 1e6, run);
+	EXPECT_LE(own, (double)d.vp_guest + 5000.0 * (d.exits + d.steps))
 		TH_LOG("the guest executed longer than its guest time");
-	EXPECT_LE(vg1 - vg0, vt1 - vt0);
-	ASSERT_NE(~0ULL, d0) TH_LOG("no hvcore/%d thread", lp);
+	EXPECT_LE(d.vp_guest, d.vp_total);
 	EXPECT_GE(2.0, fabs(run)) TH_LOG("the LP's run time and its thread's CPU time differ");
 	/* The LP's time is the VP's and the scheduler's (reads ms apart). */
-	EXPECT_GE(lt1 - lt0 + 5000000, vt1 - vt0);
-	EXPECT_LE(0.9 * (lt1 - lt0), vt1 - vt0) TH_LOG("scheduling took over 10 %% of the LP");
-	EXPECT_GE(5e6, fabs((double)(lg1 - lg0) - (double)(vg1 - vg0)));
+	EXPECT_GE(d.lp_total + 5000000, d.vp_total);
+	EXPECT_LE(0.9 * d.lp_total, d.vp_total) TH_LOG("scheduling took over 10 %% of the LP");
+	EXPECT_GE(5e6, fabs((double)d.lp_guest - (double)d.vp_guest));
 	/* guest_ns moves at each exit, hypervisor_ns at the slice's end. */
-	EXPECT_GE(20e6, fabs((double)(lh1 - lh0) - (double)(lt1 - lt0 - (lg1 - lg0))));
+	EXPECT_GE(20e6, fabs((double)d.lp_hv - (double)(d.lp_total - d.lp_guest)));
 }
 
 /*
