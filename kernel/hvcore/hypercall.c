@@ -19,6 +19,7 @@
 #include <asm/trapnr.h>
 
 #include "hvcore.h"
+#include "trace.h"
 
 #define HV_HC_CODE		GENMASK_ULL(15, 0)
 #define HV_HC_FAST		BIT_ULL(16)
@@ -152,6 +153,7 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 	}
 out:
 	vp->gpr[HVCORE_RAX] = st;
+	trace_hvcore_hypercall(vp, rcx, st);
 	if (act == HV_BLOCK) {
 		if (st) {
 			act = HV_RESUME;
