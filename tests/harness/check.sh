@@ -69,6 +69,7 @@ make -s -C "$top/selftests/hvcore" KSFT_INC="$cache/linux-src/tools/testing/self
 cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" "$top/selftests/hvcore/partition_test" \
 	"$top/selftests/hvcore/vp_test" "$top/selftests/hvcore/exit_test" \
 	"$top/selftests/hvcore/isolation_test" "$top/selftests/hvcore/sched_test" \
+	"$top/selftests/hvcore/trace_test" \
 	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$harness/diag.sh" "$out/tools/"
 cp "$top/tools/hvctl/demo/hello.bin" "$top/tools/hvctl/demo/spin.bin" "$out/tools/"
 if [ "$SUITE" = bench ]; then
