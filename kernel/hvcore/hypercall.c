@@ -153,7 +153,7 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 	}
 out:
 	vp->gpr[HVCORE_RAX] = st;
-	trace_hvcore_hypercall(vp, rcx, st);
+	trace_hvcore_hypercall(vp);
 	if (act == HV_BLOCK) {
 		if (st) {
 			act = HV_RESUME;

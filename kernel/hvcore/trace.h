@@ -372,10 +372,13 @@ TRACE_EVENT(hvcore_msg_complete,
 				       { HV_TRACE_DONE_GP, "gp" }, { HV_TRACE_DONE_READ, "read" }))
 );
 
-/* A hypercall was served; @rcx as the guest gave it, @status its result. */
+/*
+ * A hypercall was served: RCX is as the guest gave it, RAX holds the
+ * status. Reading both here keeps the caller from holding them for us.
+ */
 TRACE_EVENT(hvcore_hypercall,
-	    TP_PROTO(const struct hv_vp *vp, u64 rcx, u16 status),
-	    TP_ARGS(vp, rcx, status),
+	    TP_PROTO(const struct hv_vp *vp),
+	    TP_ARGS(vp),
 	    TP_STRUCT__entry(__field(u32, part)
 			     __field(u32, vp)
 			     __field(u16, code)
@@ -385,10 +388,10 @@ TRACE_EVENT(hvcore_hypercall,
 			     __field(u64, rip)),
 	    TP_fast_assign(__entry->part = vp->part->id;
 			   __entry->vp = vp->index;
-			   __entry->code = rcx & 0xffff;
-			   __entry->fast = !!(rcx & BIT_ULL(16));
-			   __entry->reps = (rcx >> 32) & 0xfff;
-			   __entry->status = status;
+			   __entry->code = vp->gpr[HVCORE_RCX] & 0xffff;
+			   __entry->fast = !!(vp->gpr[HVCORE_RCX] & BIT_ULL(16));
+			   __entry->reps = (vp->gpr[HVCORE_RCX] >> 32) & 0xfff;
+			   __entry->status = vp->gpr[HVCORE_RAX] & 0xffff;
 			   __entry->rip = vp->rip;),
 	    TP_printk("part %u vp %u code 0x%x %s reps %u status 0x%x rip 0x%llx",
 		      __entry->part, __entry->vp, __entry->code,
