@@ -878,10 +878,10 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp, u64 len, 
 			hv_arch->run(vp, lp, hv_npt_root_pa(p));
 			t1 = local_clock();
 			hv_xcr0_exit(vp);
-			trace_hvcore_vp_exit(vp, lp);
 			/* As KVM does: do not count on the world switch for DR7. */
 			if (hw_breakpoint_active())
 				hw_breakpoint_restore();
+			trace_hvcore_vp_exit(vp, lp);
 			local_irq_enable();
 			vp->guest_ns += t1 - t0;
 			lp->guest_ns += t1 - t0;
