@@ -23,6 +23,7 @@
 #include <asm/trapnr.h>
 
 #include "hvcore.h"
+#include "trace.h"
 
 /**
  * hv_msg_send() - queue @vp->msg for the worker and make the VP wait
@@ -49,6 +50,7 @@ enum hv_action hv_msg_send(struct hv_vp *vp, u64 next_rip)
 	vp->msg_next_rip = next_rip;
 	vp->msg_state = HV_MSG_QUEUED;
 	list_add_tail(&vp->msg_node, &p->msgs);
+	trace_hvcore_msg_send(vp);
 	spin_lock(&hv_sched_lock);
 	vp->state = HVCORE_VP_WAITING;
 	spin_unlock(&hv_sched_lock);
@@ -123,6 +125,7 @@ static bool hv_channel_next(struct hv_partition *p, struct hvcore_message *m,
 		} else {
 			vp->msg_state = HV_MSG_IDLE;
 			*release = vp;
+			trace_hvcore_msg_complete(vp, HV_TRACE_DONE_READ);
 		}
 	} else if (p->state_msg) {
 		p->state_msg = false;
@@ -283,6 +286,8 @@ static long hv_ioctl_complete(struct file *file, struct hv_partition *p, void __
 		}
 	}
 	if (vp) {
+		trace_hvcore_msg_complete(vp, c.flags & HVCORE_COMPLETE_GP ?
+					  HV_TRACE_DONE_GP : HV_TRACE_DONE_COMPLETE);
 		list_del_init(&vp->msg_node);
 		vp->msg_state = HV_MSG_IDLE;
 		if (c.flags & HVCORE_COMPLETE_GP)

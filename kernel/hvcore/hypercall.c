@@ -19,6 +19,7 @@
 #include <asm/trapnr.h>
 
 #include "hvcore.h"
+#include "trace.h"
 
 #define HV_HC_CODE		GENMASK_ULL(15, 0)
 #define HV_HC_FAST		BIT_ULL(16)
@@ -159,6 +160,7 @@ enum hv_action hv_hypercall(struct hv_vp *vp)
 out:
 	vp->hc_calls[stat]++;
 	vp->gpr[HVCORE_RAX] = st;
+	trace_hvcore_hypercall(vp);
 	if (act == HV_BLOCK) {
 		if (st) {
 			act = HV_RESUME;

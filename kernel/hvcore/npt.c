@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 
 #include "hvcore.h"
+#include "trace.h"
 
 #define HV_NPT_LEVELS	4
 #define HV_2M		BIT_ULL(21)
@@ -69,6 +70,7 @@ void hv_npt_free(struct hv_npt *npt)
 {
 	unsigned long i;
 
+	trace_hvcore_unmap(npt);
 	if (npt->nr_tables && hv_arch->npt_freed)
 		hv_arch->npt_freed();
 	for (i = 0; i < npt->nr_tables; i++)
@@ -137,6 +139,7 @@ int hv_npt_map(struct hv_partition *p, u64 gpa)
 
 			WRITE_ONCE(table[idx], hv_arch->npt_entry(page_to_phys(pg), 2));
 			npt->mapped_2m++;
+			trace_hvcore_map(p, gpa & ~(HV_2M - 1), HV_2M, page_to_phys(pg));
 			goto out;
 		}
 		if (e) {
@@ -158,6 +161,8 @@ int hv_npt_map(struct hv_partition *p, u64 gpa)
 		WRITE_ONCE(table[(gpa >> 12) & 511],
 			   hv_arch->npt_entry(page_to_phys(hv_memory_page(&p->mem, gpa)), 1));
 		npt->mapped_4k++;
+		trace_hvcore_map(p, gpa & PAGE_MASK, PAGE_SIZE,
+				 page_to_phys(hv_memory_page(&p->mem, gpa)));
 	}
 out:
 	mutex_unlock(&npt->lock);

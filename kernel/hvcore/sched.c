@@ -105,6 +105,7 @@
 #include <asm/fpu/api.h>
 
 #include "hvcore.h"
+#include "trace.h"
 
 static unsigned int slice_us = 10000;
 module_param(slice_us, uint, 0444);
@@ -775,6 +776,7 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 
 	*len = min3((u64)slice_us * NSEC_PER_USEC, budget, end - now);
 	*len = max_t(u64, *len, HV_MIN_SLICE_NS);
+	trace_hvcore_dispatch(vp, lp, cls, *len, wait);
 	return vp;
 
 idle:
@@ -808,6 +810,7 @@ static void hv_put(struct hv_lp *lp, struct hv_vp *vp, enum hv_action act, u64 s
 	struct hv_partition *p = vp->part;
 	bool idle;
 
+	trace_hvcore_preempt(vp, lp, act, ns);
 	spin_lock(&hv_sched_lock);
 	hv_charge_locked(lp, vp, start, ns);
 	WRITE_ONCE(lp->current_vp, NULL);
@@ -869,6 +872,7 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp, u64 len, 
 				act = HV_YIELD;
 				break;
 			}
+			trace_hvcore_vp_enter(vp, lp);
 			hv_xcr0_enter(vp);
 			t0 = local_clock();
 			hv_arch->run(vp, lp, hv_npt_root_pa(p));
@@ -877,6 +881,7 @@ static enum hv_action hv_run_slice(struct hv_lp *lp, struct hv_vp *vp, u64 len, 
 			/* As KVM does: do not count on the world switch for DR7. */
 			if (hw_breakpoint_active())
 				hw_breakpoint_restore();
+			trace_hvcore_vp_exit(vp, lp);
 			local_irq_enable();
 			vp->guest_ns += t1 - t0;
 			lp->guest_ns += t1 - t0;

@@ -22,6 +22,7 @@
 #include <linux/uaccess.h>
 
 #include "hvcore.h"
+#include "trace.h"
 
 /**
  * hv_vp_free() - free a VP that no partition lists (or whose partition is
@@ -325,11 +326,14 @@ void hv_vp_inject_pending(struct hv_vp *vp)
 				    vp->exc_has_err, vp->exc_err)) {
 			vp->exc_pending = false;
 			vp->injected++;
+			trace_hvcore_deliver(vp, HV_EV_EXCEPTION, vp->exc_vector,
+					     vp->exc_has_err, vp->exc_err);
 		}
 		if (vp->nmi_pending && hv_arch->inject(vp, HV_EV_NMI, 2, false, 0)) {
 			vp->nmi_pending = false;
 			vp->injected++;
 			vp->irq_pending_ns += ktime_get_ns() - vp->nmi_since;
+			trace_hvcore_deliver(vp, HV_EV_NMI, 2, false, 0);
 		}
 		spin_unlock(&hv_sched_lock);
 	}
@@ -349,6 +353,7 @@ void hv_vp_inject_pending(struct hv_vp *vp)
 		clear_bit(v, vp->irr);
 		vp->injected++;
 		vp->irq_pending_ns += ktime_get_ns() - since;
+		trace_hvcore_deliver(vp, HV_EV_INTR, v, false, 0);
 	}
 	hv_arch->intr_window(vp, find_last_bit(vp->irr, 256) < 256);
 }
@@ -549,6 +554,8 @@ static long hv_ioctl_inject(struct hv_partition *p, void __user *uarg)
 		hv_bad_input("INJECT: VP %u already has an exception pending", vp->index);
 		ret = -EBUSY;
 	} else {
+		trace_hvcore_inject(vp, in.type, in.vector, in.flags & HVCORE_INJECT_ERROR_CODE,
+				    in.error_code);
 		if (in.type == HVCORE_INJECT_INTERRUPT) {
 			/* Pending time counts from the first request. */
 			if (!test_bit(in.vector, vp->irr)) {

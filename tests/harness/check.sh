@@ -73,6 +73,7 @@ cp "$top/tools/hvctl/hvctl" "$top/selftests/hvcore/load_test" "$top/selftests/hv
 	"$top/selftests/hvcore/isolation_test" "$top/selftests/hvcore/sched_test" \
 	"$top/selftests/hvcore/counters_test" \
 	"$top/selftests/hvcore/pmu_test" \
+	"$top/selftests/hvcore/trace_test" \
 	"$top/selftests/hvctl/hvctl_test.sh" "$harness/demo.sh" "$harness/diag.sh" "$out/tools/"
 cp "$top/tools/hvctl/demo/hello.bin" "$top/tools/hvctl/demo/spin.bin" "$out/tools/"
 if [ "$SUITE" = bench ]; then
