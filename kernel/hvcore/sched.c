@@ -153,6 +153,8 @@ static u64 hv_reserved_pct;
 
 /* In the order an LP serves them. */
 enum hv_class { HV_CLASS_RESERVED, HV_CLASS_BOOSTED, HV_CLASS_NORMAL, HV_CLASS_CAPPED };
+/* The hvcore_dispatch tracepoint (trace.h) prints a class by these values. */
+static_assert(HV_CLASS_RESERVED == 0 && HV_CLASS_BOOSTED == 1 && HV_CLASS_NORMAL == 2);
 
 static u64 hv_period_of(u64 now)
 {
