@@ -713,13 +713,29 @@ static bool hv_root_due(struct hv_lp *lp, u64 period)
 }
 
 /*
+ * Choosing a VP and putting it back are hypervisor time on the LP too (the
+ * seeds' "% Hypervisor Run Time"): counted in the LP's total and
+ * hypervisor time, not in any VP's. Measured under hv_sched_lock, so no
+ * other task's time is in it, and only around a VP's slice: once its
+ * partition has no VP on an LP (hv_partition_wait_idle()), the LPs'
+ * counters stand still.
+ */
+static void hv_charge_sched_locked(struct hv_lp *lp, u64 since)
+{
+	u64 ns = local_clock() - since;
+
+	lp->total_ns += ns;
+	lp->hv_ns += ns;
+}
+
+/*
  * The next VP for @lp and how long it may run (*@len), or NULL: then the
  * LP idles until a VP is queued for it, or until the next period when it
  * held back for capped VPs or for Linux.
  */
 static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 {
-	u64 now = ktime_get_ns(), period = hv_period_of(now), budget = U64_MAX;
+	u64 t0 = local_clock(), now = ktime_get_ns(), period = hv_period_of(now), budget = U64_MAX;
 	u64 end = (period + 1) * hv_period_ns(), wake = end, wait;
 	enum hv_class cls = HV_CLASS_CAPPED;
 	struct hv_vp *vp = NULL;
@@ -774,6 +790,7 @@ static struct hv_vp *hv_pick(struct hv_lp *lp, u64 *len)
 	vp->wait_hist[hv_wait_bucket(wait)]++;
 	vp->part->nr_running++;
 	WRITE_ONCE(lp->current_vp, vp);
+	hv_charge_sched_locked(lp, t0);
 	spin_unlock(&hv_sched_lock);
 
 	*len = min3((u64)slice_us * NSEC_PER_USEC, budget, end - now);
@@ -810,6 +827,7 @@ static void hv_charge_locked(struct hv_lp *lp, struct hv_vp *vp, u64 start, u64 
 static void hv_put(struct hv_lp *lp, struct hv_vp *vp, enum hv_action act, u64 start, u64 ns)
 {
 	struct hv_partition *p = vp->part;
+	u64 t0 = local_clock();
 	bool idle;
 
 	trace_hvcore_preempt(vp, lp, act, ns);
@@ -836,6 +854,7 @@ static void hv_put(struct hv_lp *lp, struct hv_vp *vp, enum hv_action act, u64 s
 	} else {
 		hv_vp_make_ready_locked(vp);
 	}
+	hv_charge_sched_locked(lp, t0);
 	idle = --p->nr_running == 0;
 	spin_unlock(&hv_sched_lock);
 	if (idle)
@@ -923,34 +942,19 @@ static int hv_should_run(unsigned int cpu)
 	return READ_ONCE(lp->enabled) && !READ_ONCE(lp->idle);
 }
 
-/*
- * Choosing and putting back are hypervisor time on the LP too (the seeds'
- * "% Hypervisor Run Time"): counted in the LP's total and hypervisor time,
- * not in any VP's.
- */
-static void hv_charge_sched(struct hv_lp *lp, u64 ns)
-{
-	lp->total_ns += ns;
-	lp->hv_ns += ns;
-}
-
 static void hv_dispatch(unsigned int cpu)
 {
 	struct hv_lp *lp = hv_lp_get(cpu);
-	u64 len, start, ran, t0 = local_clock(), t1;
+	u64 len, start, ran;
 	enum hv_action act;
 	struct hv_vp *vp;
 
 	vp = hv_pick(lp, &len);
-	t1 = local_clock();
-	hv_charge_sched(lp, t1 - t0);
 	if (!vp)
 		return;
 	start = ktime_get_ns();
 	act = hv_run_slice(lp, vp, len, &ran);
-	t0 = local_clock();
 	hv_put(lp, vp, act, start, ran);
-	hv_charge_sched(lp, local_clock() - t0);
 	cond_resched();
 }
 

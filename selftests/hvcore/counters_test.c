@@ -210,7 +210,7 @@ TEST_F_TIMEOUT(counters, interrupts_pending, 90)
 {
 	struct guest *g = &self->g;
 	struct hvcore_vp_info vi;
-	__u64 t_inject, t_go, t_seen, pend0, inj0, pend;
+	__u64 t_inject, t_injected, t_go, t_seen, pend0, inj0, pend;
 
 	ASSERT_EQ(0, guest_create(g, self->dev, "irq", 4 * MIB, 1));
 	ASSERT_EQ(0, guest_load_long(g, GUEST_IMAGE(irq)));
@@ -226,6 +226,7 @@ TEST_F_TIMEOUT(counters, interrupts_pending, 90)
 	ASSERT_EQ(0, guest_inject(g, 0, HVCORE_INJECT_INTERRUPT, 0x60, 0, 0));
 	/* The same vector again while pending is one interrupt, as in an IRR. */
 	ASSERT_EQ(0, guest_inject(g, 0, HVCORE_INJECT_INTERRUPT, 0x60, 0, 0));
+	t_injected = now_ns();
 	guest_sleep_ms(200);
 	EXPECT_EQ(2, vp_u64(g, 0, "interrupts_pending"));
 	ASSERT_EQ(0, guest_vp_info(g, 0, &vi));
@@ -239,10 +240,10 @@ TEST_F_TIMEOUT(counters, interrupts_pending, 90)
 	EXPECT_EQ(0, vp_u64(g, 0, "interrupts_pending"));
 	EXPECT_EQ(2, vp_u64(g, 0, "injected") - inj0);
 	pend = vp_u64(g, 0, "interrupts_pending_ns") - pend0;
+	/* Each was asked for between t_inject and t_injected, delivered after t_go. */
 	ksft_print_msg("2 interrupts pending %.1f ms in all; host: >= %.1f, <= %.1f\n",
-		       pend / 1e6, 2 * (t_go - t_inject) / 1e6, 2 * (t_seen - t_inject) / 1e6);
-	EXPECT_LE(2 * (t_go - t_inject) - 2 * 1000000ULL, pend)
-		TH_LOG("pending for less than the host held them");
+		       pend / 1e6, 2 * (t_go - t_injected) / 1e6, 2 * (t_seen - t_inject) / 1e6);
+	EXPECT_LE(2 * (t_go - t_injected), pend) TH_LOG("pending for less than the host held them");
 	EXPECT_GE(2 * (t_seen - t_inject), pend);
 	ASSERT_EQ(0, guest_vp_info(g, 0, &vi));
 	EXPECT_EQ(vi.irq_pending_ns, vp_u64(g, 0, "interrupts_pending_ns"));
@@ -384,8 +385,8 @@ TEST_F_TIMEOUT(counters, run_time_against_wall_clock, 90)
 		TH_LOG("the guest executed longer than its guest time");
 	EXPECT_LE(d.vp_guest, d.vp_total);
 	EXPECT_GE(2.0, fabs(run)) TH_LOG("the LP's run time and its thread's CPU time differ");
-	/* The LP's time is the VP's and the scheduler's (reads ms apart). */
-	EXPECT_GE(d.lp_total + 5000000, d.vp_total);
+	/* The LP's time is the VP's and the scheduler's (read a slice apart). */
+	EXPECT_GE(d.lp_total + 20000000, d.vp_total);
 	EXPECT_LE(0.9 * d.lp_total, d.vp_total) TH_LOG("scheduling took over 10 %% of the LP");
 	EXPECT_GE(5e6, fabs((double)d.lp_guest - (double)d.vp_guest));
 	/* guest_ns moves at each exit, hypervisor_ns at the slice's end. */
