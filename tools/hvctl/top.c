@@ -4,8 +4,8 @@
  * esxtop: every interval, one row per partition and one per VP with what
  * it did in the interval.
  *
- * A header gives the LPs hvcore holds and how their time went: VPs
- * (guest and hypervisor), the root partition, idle. Rows: state, % run
+ * A header gives the LPs hvcore holds and how their time went: hvcore's
+ * (VPs' guest time and the hypervisor's), the root partition, idle. Rows: state, % run
  * time (time dispatched over the interval: 100 is one LP's whole time;
  * a partition's row sums its VPs), % of it in guest mode, wait per
  * dispatch in microseconds (time ready but not running over dispatches),
@@ -172,7 +172,7 @@ static void print_text(const struct hvctl_sample *now, const struct hvctl_sample
 
 	split_lps(now, before, secs, &l);
 	printf("hvctl top: %.2f s, %u LPs: ", secs, now->nr_lps);
-	printf("VPs %.1f%% (guest %.1f%%, hypervisor %.1f%%), root %.1f%%, idle %.1f%%\n",
+	printf("hvcore %.1f%% (guest %.1f%%, hypervisor %.1f%%), root %.1f%%, idle %.1f%%\n",
 	       l.vps, l.guest, l.hypervisor, l.root, l.idle);
 	printf("%-5s %-16s %-3s %-8s %-3s %7s %7s %10s %9s %9s %6s\n", "ID", "NAME", "VP",
 	       "STATE", "LP", "RUN%", "GUEST%", "WAIT/DISP", "DISP/S", "EXITS/S", "MIGR");
