@@ -1250,7 +1250,7 @@ t_top_batch() {
 		dump
 		return 1
 	fi
-	expect_re "$out" '^hvctl top: 1\.[0-9][0-9] s, [0-9]+ LPs: VPs [0-9.]+% \(guest [0-9.]+%, hypervisor [0-9.]+%\), root [0-9.]+%, idle [0-9.]+%$' &&
+	expect_re "$out" '^hvctl top: 1\.[0-9][0-9] s, [0-9]+ LPs: hvcore [0-9.]+% \(guest [0-9.]+%, hypervisor [0-9.]+%\), root [0-9.]+%, idle [0-9.]+%$' &&
 		expect_re "$out" '^ID +NAME +VP +STATE +LP +RUN% +GUEST% +WAIT/DISP +DISP/S +EXITS/S +MIGR$' ||
 		return 1
 	top_vp_row >"$tmp/rows"
