@@ -38,7 +38,6 @@ extern const unsigned char guest_img_touch[], guest_img_touch_end[];
 extern const unsigned char guest_img_wake[], guest_img_wake_end[];
 extern const unsigned char guest_img_real[], guest_img_real_end[];
 extern const unsigned char guest_img_hotadd[], guest_img_hotadd_end[];
-extern const unsigned char guest_img_counts[], guest_img_counts_end[];
 extern const unsigned char guest_img_tsc[], guest_img_tsc_end[];
 extern const unsigned char guest_img_count[], guest_img_count_end[];
 

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Known work for the perf counters (pmu_test): RDX rounds of one CPUID,
- * one OUT to port 0x80 and one fast NULL hypercall, each counted by the
- * guest once it returned: result 0 CPUIDs, 1 OUTs, 2 hypercalls, 3
- * hypercalls that did not return success. Then the exit (one more OUT).
+ * Known work for the counters (pmu_test, counters_test): RDX rounds of one
+ * CPUID, one OUT to port 0x80 and one fast NULL hypercall, each counted by
+ * the guest once it returned: result 0 CPUIDs, 1 OUTs, 2 hypercalls, 3
+ * hypercalls that did not return success. Then R8 rounds of a fast
+ * GET_VP_INDEX and a call with an unknown code: result 4 the first that
+ * succeeded, 5 the second refused as unknown. Then the exit (one more
+ * OUT).
  */
 #include "head.S"
 
@@ -25,4 +28,19 @@ main:
 	incq %gs:(VPD_RESULT + 24)
 2:	dec %r12
 	jmp 1b
-3:	EXIT $0
+3:	mov %r8, %r13
+4:	test %r13, %r13
+	jz 6f
+	mov $(0x7f02 | (1 << 16)), %ecx
+	vmmcall
+	test %ax, %ax
+	jnz 5f
+	incq %gs:(VPD_RESULT + 32)
+5:	mov $(0x7fff | (1 << 16)), %ecx
+	vmmcall
+	cmp $0x0002, %ax		/* HV_STATUS_INVALID_HYPERCALL_CODE */
+	jne 7f
+	incq %gs:(VPD_RESULT + 40)
+7:	dec %r13
+	jmp 4b
+6:	EXIT $0
