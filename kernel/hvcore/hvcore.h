@@ -647,6 +647,6 @@ void hv_sysfs_partition_remove(struct hv_partition *p);
 void hv_sysfs_vps_sync(struct hv_partition *p);
 int hv_sysfs_vps_add(struct hv_partition *p, struct kobject *parent);
 void hv_sysfs_vps_remove(struct hv_partition *p);
-u32 hv_vp_irqs_pending(struct hv_vp *vp);
+u32 hv_vp_irqs_pending(const struct hv_vp *vp);
 
 #endif /* _HVCORE_HVCORE_H */

@@ -101,7 +101,7 @@ static ssize_t hv_vp_emit(const struct hv_vp *vp, const struct hv_vp_attr *a, ch
 	case HV_VF_INJECTED:
 		return sysfs_emit(buf, "%llu\n", READ_ONCE(vp->injected));
 	case HV_VF_IRQS_PENDING:
-		return sysfs_emit(buf, "%u\n", hv_vp_irqs_pending((struct hv_vp *)vp));
+		return sysfs_emit(buf, "%u\n", hv_vp_irqs_pending(vp));
 	case HV_VF_IRQ_PENDING_NS:
 		return sysfs_emit(buf, "%llu\n", READ_ONCE(vp->irq_pending_ns));
 	}

@@ -364,7 +364,7 @@ void hv_vp_inject_pending(struct hv_vp *vp)
  *
  * Return: the count now; racy by nature, for counters.
  */
-u32 hv_vp_irqs_pending(struct hv_vp *vp)
+u32 hv_vp_irqs_pending(const struct hv_vp *vp)
 {
 	return bitmap_weight(vp->irr, 256) + READ_ONCE(vp->nmi_pending);
 }
