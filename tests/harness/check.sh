@@ -135,6 +135,25 @@ done
 judge_args=()
 add_run() { judge_args+=(--run "$1" "$out/$2.log" "$harness/suites/$3"); }
 
+# boot LOG COMMAND...: run a test-host boot that writes LOG, and once more
+# if the kernel died before its init ran (no HVTEST-BOOTED line). No hvcore
+# module is loaded before init: such a crash is the emulator's or the
+# distribution kernel's, seen under TCG on a loaded machine (slab freelist
+# corruption in fbmem_init, enqueue_timer; Documentation/testing.rst). The
+# first log is kept as LOG.boot1; a second crash is judged as usual.
+boot() {
+	local log=$1
+	shift
+	"$@" || true
+	if [ -f "$log" ] && ! grep -aq '^HVTEST-BOOTED' "$log"; then
+		mv "$log" "$log.boot1"
+		echo "check: $(basename "$log" .log): the test host died before its init ran" \
+			"(no hvcore module loaded yet); booting it once more, first log in" \
+			"$log.boot1" >&2
+		"$@" || true
+	fi
+}
+
 # The scheduler's tests on 6.1 run on the VMX host: QEMU -icount cannot
 # boot 6.1 with two CPUs, and Bochs interleaves its CPUs every few
 # instructions on an instruction clock, so the guests' progress is a clean
@@ -146,9 +165,10 @@ vmx_suites() {
 run_vmx_all() {
 	local k
 	for k in "${kernels[@]}"; do
-		"$harness/run-bochs.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+		boot "$out/vmx-$k.log" \
+			"$harness/run-bochs.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 			--log "$out/vmx-$k.log" --timeout 1200 --cpus 2 \
-			--append "hvtest.suite=$(vmx_suites "$k") hvtest.expect=$VMX_EXPECT" || true
+			--append "hvtest.suite=$(vmx_suites "$k") hvtest.expect=$VMX_EXPECT"
 	done
 }
 
@@ -186,33 +206,36 @@ elif [ "$SUITE" = bench ]; then
 	done
 elif [ "$HOST" != vmx ]; then
 	for k in "${kernels[@]}"; do
-		"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+		boot "$out/svm-$k.log" \
+			"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 			--log "$out/svm-$k.log" --timeout 600 --cpus "$svm_cpus" --numa 2 \
-			--append "hvtest.suite=$SUITE hvtest.expect=$SVM_EXPECT" || true
+			--append "hvtest.suite=$SUITE hvtest.expect=$SVM_EXPECT"
 		add_run "svm/$k" "svm-$k" "$SUITE"
 		if [ "$SUITE" = full ]; then
-			"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+			boot "$out/novirt-$k.log" \
+				"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 				--log "$out/novirt-$k.log" --timeout 300 --cpus 1 --cpu EPYC,-svm \
-				--append "hvtest.suite=novirt" || true
+				--append "hvtest.suite=novirt"
 			add_run "novirt/$k" "novirt-$k" novirt
 			# Debian's 6.1 never brings its second CPU up under
 			# -icount (Documentation/testing.rst); its scheduler
 			# tests run on the VMX host.
 			[ "$k" = 6.1 ] && continue
-			"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+			boot "$out/sched-$k.log" \
+				"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 				--log "$out/sched-$k.log" --timeout 600 --cpus 2 --numa 2 \
 				--icount "$BENCH_ICOUNT_SHIFT" \
-				--append "hvtest.suite=sched hvtest.expect=$SVM_EXPECT" || true
+				--append "hvtest.suite=sched hvtest.expect=$SVM_EXPECT"
 			add_run "sched/$k" "sched-$k" sched
 			# Four LPs on two nodes: the balancer, NUMA placement
 			# and Table 3 with two VPs per LP. QEMU's round robin
 			# steals milliseconds from these CPUs, so the tests
 			# assert the counters only (hvtest.cpu_steal=1).
-			"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
+			boot "$out/sched4-$k.log" \
+				"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
 				--log "$out/sched4-$k.log" --timeout 600 --cpus 4 --numa 2 \
 				--icount "$BENCH_ICOUNT_SHIFT" \
-				--append "hvtest.suite=sched hvtest.cpu_steal=1 hvtest.expect=$SVM_EXPECT" ||
-				true
+				--append "hvtest.suite=sched hvtest.cpu_steal=1 hvtest.expect=$SVM_EXPECT"
 			add_run "sched4/$k" "sched4-$k" sched
 		fi
 	done
