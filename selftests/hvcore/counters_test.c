@@ -52,14 +52,6 @@ FIXTURE_TEARDOWN(counters)
 		mod_unload("hvcore");
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* A file of VP @vp of @g, under vps/<vp>/: its text, or "" on error. */
 static int vp_read(struct guest *g, unsigned int vp, const char *file, char *buf, size_t size)
 {
@@ -212,21 +204,21 @@ TEST_F_TIMEOUT(counters, interrupts_pending, 90)
 	pend0 = vp_u64(g, 0, "interrupts_pending_ns");
 	inj0 = vp_u64(g, 0, "injected");
 	EXPECT_EQ(0, vp_u64(g, 0, "interrupts_pending"));
-	t_inject = now_ns();
+	t_inject = hvt_now_ns();
 	ASSERT_EQ(0, guest_inject(g, 0, HVCORE_INJECT_INTERRUPT, 0x30, 0, 0));
 	ASSERT_EQ(0, guest_inject(g, 0, HVCORE_INJECT_INTERRUPT, 0x60, 0, 0));
 	/* The same vector again while pending is one interrupt, as in an IRR. */
 	ASSERT_EQ(0, guest_inject(g, 0, HVCORE_INJECT_INTERRUPT, 0x60, 0, 0));
-	t_injected = now_ns();
+	t_injected = hvt_now_ns();
 	guest_sleep_ms(200);
 	EXPECT_EQ(2, vp_u64(g, 0, "interrupts_pending"));
 	ASSERT_EQ(0, guest_vp_info(g, 0, &vi));
 	EXPECT_EQ(2, vi.irqs_pending);
 	EXPECT_EQ(pend0, vp_u64(g, 0, "interrupts_pending_ns"));
-	t_go = now_ns();
+	t_go = hvt_now_ns();
 	guest_go(g, 0, 1);
 	ASSERT_EQ(0, guest_wait_phase(g, 0, 2, 20000));
-	t_seen = now_ns();
+	t_seen = hvt_now_ns();
 	EXPECT_EQ(2, guest_result(g, 0, 1)) TH_LOG("the guest took two interrupts");
 	EXPECT_EQ(0, vp_u64(g, 0, "interrupts_pending"));
 	EXPECT_EQ(2, vp_u64(g, 0, "injected") - inj0);
@@ -277,22 +269,14 @@ static __u64 dispatcher_ns(int lp)
 	return ns;
 }
 
-static __u64 rdtsc(void)
-{
-	__u32 lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (__u64)hi << 32 | lo;
-}
-
 /* TSC cycles per ns, from the host's clock over @ms. */
 static double tsc_per_ns(int ms)
 {
-	__u64 t0 = now_ns(), c0 = rdtsc(), t1, c1;
+	__u64 t0 = hvt_now_ns(), c0 = hvt_rdtsc(), t1, c1;
 
 	guest_sleep_ms(ms);
-	t1 = now_ns();
-	c1 = rdtsc();
+	t1 = hvt_now_ns();
+	c1 = hvt_rdtsc();
 	return (double)(c1 - c0) / (t1 - t0);
 }
 
@@ -304,7 +288,7 @@ struct rt_sample {
 
 static void rt_take(struct guest *g, int lp, struct rt_sample *s)
 {
-	s->t = now_ns();
+	s->t = hvt_now_ns();
 	s->cycles = guest_result(g, 0, 1);
 	s->steps = guest_result(g, 0, 2);
 	s->exits = vp_u64(g, 0, "intercepts/total");

@@ -99,10 +99,7 @@ void guest_sleep_ms(int ms)
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return hvt_now_ns() / 1000000;
 }
 
 int guest_create(struct guest *g, int dev, const char *name, __u64 mem_bytes,

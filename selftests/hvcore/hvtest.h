@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SYSFS "/sys/kernel/hvcore"
@@ -57,6 +58,24 @@ static inline bool mod_loaded(const char *name)
 static inline int hv_load(void)
 {
 	return mod_load(env_or("HVCORE_KO", "/lib/hvtest/modules/hvcore.ko"), "");
+}
+
+/* CLOCK_MONOTONIC in ns: the clock hvcore's ktime_get_ns() counters use. */
+static inline unsigned long long hvt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The TSC, which guests read too (hvcore does not offset or scale it). */
+static inline unsigned long long hvt_rdtsc(void)
+{
+	unsigned int lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (unsigned long long)hi << 32 | lo;
 }
 
 /* Read a whole small file, trailing newline removed. */

@@ -220,14 +220,6 @@ static __u64 pmu_read(int fd)
 	return v;
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static int nr_cpus(void)
 {
 	return (int)sysconf(_SC_NPROCESSORS_CONF);
@@ -455,11 +447,11 @@ TEST_F_TIMEOUT(pmu, run_time_is_wall_time, 60)
 	ASSERT_LE(0, lpt);
 	a = pmu_read(tot);
 	b = pmu_read(lpt);
-	t0 = now_ns();
+	t0 = hvt_now_ns();
 	guest_sleep_ms(2000);
 	v_tot = pmu_read(tot) - a;
 	v_lpt = pmu_read(lpt) - b;
-	t1 = now_ns();
+	t1 = hvt_now_ns();
 	wall = t1 - t0;
 	v_gst = pmu_read(gst);
 	TH_LOG("wall %llu ns: total_ns %llu (%.2f %%), lp_total_ns %llu; guest_ns %llu since open",
@@ -478,11 +470,11 @@ TEST_F_TIMEOUT(pmu, run_time_is_wall_time, 60)
 		guest_sleep_ms(100);
 		EXPECT_EQ(a, pmu_read(tot));
 	}
-	t0 = now_ns();
+	t0 = hvt_now_ns();
 	ASSERT_EQ(0, ioctl(tot, PERF_EVENT_IOC_ENABLE, 0));
 	guest_sleep_ms(300);
 	b = pmu_read(tot) - a;
-	wall = now_ns() - t0;
+	wall = hvt_now_ns() - t0;
 	/* total_ns grows a slice (10 ms) at a time. */
 	TH_LOG("%llu ns counted in %llu ns after the enable", (unsigned long long)b,
 	       (unsigned long long)wall);

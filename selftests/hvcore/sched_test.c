@@ -115,14 +115,6 @@ static bool host_steals(void)
 			EXPECT_GE(1.0, fabs((hv) - (gu))) TH_LOG(__VA_ARGS__);	\
 	} while (0)
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static int get_policy(struct guest *g, struct hvcore_policy *pol)
 {
 	memset(pol, 0, sizeof(*pol));
@@ -190,7 +182,7 @@ static int take(struct _test_data_sched *self, struct sample *s)
 	struct hvcore_vp_info vi;
 	unsigned int i, v, k = 0;
 
-	s->t = now_ns();
+	s->t = hvt_now_ns();
 	for (i = 0; i < self->nr; i++) {
 		for (v = 0; v < self->g[i].nr_vps; v++, k++) {
 			if (guest_vp_info(&self->g[i], v, &vi))
@@ -541,14 +533,6 @@ TEST_F_TIMEOUT(sched, weight_change_while_running, 120)
 	expect_shares(_metadata, self, 2 * read_long(PERIOD_US) / 1000, 5000, skewed);
 }
 
-static __u64 tsc(void)
-{
-	__u32 lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (__u64)hi << 32 | lo;
-}
-
 /* What the wake-to-run test measured with I/O boost on or off. */
 struct wake_run {
 	int n;			/* wake-ups */
@@ -569,7 +553,7 @@ static void wake_to_run(struct __test_metadata *_metadata, struct guest *w, int 
 {
 	struct hvcore_vp_info a, b;
 	double lat = 0, lo = 0, hi = 0, tsc_per_ns;
-	__u64 t0, n0, c0 = tsc(), ns0 = now_ns(), sum = 0;
+	__u64 t0, n0, c0 = hvt_rdtsc(), ns0 = hvt_now_ns(), sum = 0;
 	int i, k, spins;
 
 	memset(r, 0, sizeof(*r));
@@ -578,7 +562,7 @@ static void wake_to_run(struct __test_metadata *_metadata, struct guest *w, int 
 		/* 2.3, 4.6 or 6.9 ms on: the phase moves over the 10 ms slice. */
 		usleep(2300 + (i * 2300) % 6900);
 		n0 = guest_result(w, 0, 1);
-		t0 = tsc();
+		t0 = hvt_rdtsc();
 		ASSERT_EQ(0, guest_inject(w, 0, HVCORE_INJECT_INTERRUPT, 0x40, 0, 0));
 		for (spins = 0; guest_result(w, 0, 1) == n0; spins++) {
 			ASSERT_GT(100000, spins) TH_LOG("wake-up %d never ran", i);
@@ -587,7 +571,7 @@ static void wake_to_run(struct __test_metadata *_metadata, struct guest *w, int 
 		lat += guest_result(w, 0, 0) - t0;
 	}
 	ASSERT_EQ(0, guest_vp_info(w, 0, &b));
-	tsc_per_ns = (double)(tsc() - c0) / (now_ns() - ns0);
+	tsc_per_ns = (double)(hvt_rdtsc() - c0) / (hvt_now_ns() - ns0);
 	r->n = n;
 	r->guest_us = lat / tsc_per_ns / n / 1000;
 	r->disp = b.dispatches - a.dispatches;
@@ -787,11 +771,11 @@ TEST_F_TIMEOUT(sched, root_keeps_its_share, 120)
 			;
 	}
 	guest_sleep_ms(500);
-	t0 = now_ns();
+	t0 = hvt_now_ns();
 	c0 = task_cpu_ns(pid);
 	r0 = read_long(SYSFS "/lp/lp0/root_ns");
 	guest_sleep_ms(3000);
-	t1 = now_ns();
+	t1 = hvt_now_ns();
 	c1 = task_cpu_ns(pid);
 	r1 = read_long(SYSFS "/lp/lp0/root_ns");
 	kill(pid, SIGKILL);
