@@ -252,7 +252,7 @@ static int check_vp(const struct hvctl_args *args, const struct hvctl_sample *s)
 int hvctl_counters(const struct hvctl_args *args)
 {
 	unsigned int ms = args->interval_ms ?: DEFAULT_INTERVAL_MS, n;
-	struct hvctl_sample a, b, *now = &a, *before = &b, *t;
+	struct hvctl_sample a, b, *now = &a, *before = &b;
 	struct view v = { .vp = args->given & HVCTL_OPT_VP ? (int)args->vp : -1 };
 	bool series = args->given & (HVCTL_OPT_INTERVAL | HVCTL_OPT_COUNT);
 	int ret = HVCTL_EXIT_ERROR;
@@ -272,12 +272,8 @@ int hvctl_counters(const struct hvctl_args *args)
 	}
 	start = now->time_ns;
 	for (n = 1; !args->count || n <= args->count; n++) {
-		t = before;
-		before = now;
-		now = t;
-		hvctl_sample_free(now);
-		hvctl_sleep_until(start + n * (__u64)ms * 1000000ULL);
-		if (hvctl_sample(now, args->target) || check_vp(args, now))
+		if (hvctl_sample_next(&now, &before, start, n, ms, args->target) ||
+		    check_vp(args, now))
 			goto out;
 		v.now = now;
 		v.before = before;

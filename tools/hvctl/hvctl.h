@@ -146,6 +146,7 @@ int hvctl_resume(const struct hvctl_args *args);
 int hvctl_stop(const struct hvctl_args *args);
 int hvctl_add_vp(const struct hvctl_args *args);
 __u32 *hvctl_list_ids(int dev, __u32 *count);
+int hvctl_open_id(int dev, __u32 id);
 const char *hvctl_vp_state_name(unsigned int state);
 
 /* policy.c */

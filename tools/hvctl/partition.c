@@ -302,6 +302,30 @@ __u32 *hvctl_list_ids(int dev, __u32 *count)
 }
 
 /**
+ * hvctl_open_id() - open partition @id of a list taken earlier
+ * @dev: /dev/hvcore fd
+ * @id: a partition id
+ *
+ * Return: the partition fd; -ENOENT, silently, when it was deleted since
+ * the list was taken; -1 after printing why not.
+ */
+int hvctl_open_id(int dev, __u32 id)
+{
+	struct hvcore_select sel;
+	int fd;
+
+	memset(&sel, 0, sizeof(sel));
+	sel.size = sizeof(sel);
+	sel.id = id;
+	fd = ioctl(dev, HVCORE_OPEN_PARTITION, &sel);
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	if (fd < 0)
+		hvctl_err("ioctl HVCORE_OPEN_PARTITION for id %u failed: %s", id, strerror(errno));
+	return fd;
+}
+
+/**
  * hvctl_list() - the "list" command
  * @args: the command line (--json)
  *
@@ -310,7 +334,6 @@ __u32 *hvctl_list_ids(int dev, __u32 *count)
 int hvctl_list(const struct hvctl_args *args)
 {
 	struct hvcore_partition_info info;
-	struct hvcore_select sel;
 	__u32 *ids, count, i;
 	int dev, fd, shown = 0;
 	char mem[32];
@@ -329,17 +352,11 @@ int hvctl_list(const struct hvctl_args *args)
 	else
 		printf("%-6s%-32s%-9s%-9s%s\n", "ID", "NAME", "STATE", "MEMORY", "VPS");
 	for (i = 0; i < count; i++) {
-		memset(&sel, 0, sizeof(sel));
-		sel.size = sizeof(sel);
-		sel.id = ids[i];
-		fd = ioctl(dev, HVCORE_OPEN_PARTITION, &sel);
-		if (fd < 0 && errno == ENOENT)
-			continue;	/* deleted since the list was taken */
-		if (fd < 0) {
-			hvctl_err("ioctl HVCORE_OPEN_PARTITION for id %u failed: %s",
-				  ids[i], strerror(errno));
+		fd = hvctl_open_id(dev, ids[i]);
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0)
 			goto fail;
-		}
 		memset(&info, 0, sizeof(info));
 		info.size = sizeof(info);
 		if (ioctl(fd, HVCORE_PARTITION_INFO, &info)) {

@@ -215,7 +215,6 @@ static int sample_partition(int fd, const char *target, bool quiet,
 /* Every partition, or none when hvcore has none. */
 static int sample_all(struct hvctl_sample *s)
 {
-	struct hvcore_select sel;
 	__u32 *ids, count, i;
 	int dev, fd, ret = 0;
 	char what[16];
@@ -235,15 +234,10 @@ static int sample_all(struct hvctl_sample *s)
 		goto out;
 	}
 	for (i = 0; i < count; i++) {
-		memset(&sel, 0, sizeof(sel));
-		sel.size = sizeof(sel);
-		sel.id = ids[i];
-		fd = ioctl(dev, HVCORE_OPEN_PARTITION, &sel);
-		if (fd < 0 && errno == ENOENT)
-			continue;	/* deleted since the list was taken */
+		fd = hvctl_open_id(dev, ids[i]);
+		if (fd == -ENOENT)
+			continue;
 		if (fd < 0) {
-			hvctl_err("ioctl HVCORE_OPEN_PARTITION for id %u failed: %s",
-				  ids[i], strerror(errno));
 			ret = -1;
 			goto out;
 		}
@@ -422,4 +416,30 @@ int hvctl_sleep_until(__u64 deadline_ns)
 		err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 	while (err == EINTR);
 	return err ? -1 : 0;
+}
+
+/**
+ * hvctl_sample_next() - the next sample of a series, one every @ms
+ * @now:	in: the newest sample; out: the one taken now
+ * @before:	out: the sample that was the newest (its buffer is reused)
+ * @start_ns:	time of the series' first sample
+ * @n:		which interval this is (1 for the second sample)
+ * @ms:		the interval
+ * @target:	as for hvctl_sample()
+ *
+ * The two buffers swap, so a series needs only two; the new sample is
+ * taken at @start_ns + @n x @ms.
+ *
+ * Return: 0, or -1 after printing why not.
+ */
+int hvctl_sample_next(struct hvctl_sample **now, struct hvctl_sample **before,
+		      __u64 start_ns, unsigned int n, unsigned int ms, const char *target)
+{
+	struct hvctl_sample *t = *before;
+
+	*before = *now;
+	*now = t;
+	hvctl_sample_free(t);
+	hvctl_sleep_until(start_ns + n * (__u64)ms * 1000000ULL);
+	return hvctl_sample(t, target);
 }

@@ -107,5 +107,7 @@ void hvctl_sample_free(struct hvctl_sample *s);
 const struct hvctl_part_sample *hvctl_sample_find(const struct hvctl_sample *s, __u32 id);
 __u64 hvctl_delta(__u64 now, __u64 before);
 int hvctl_sleep_until(__u64 deadline_ns);
+int hvctl_sample_next(struct hvctl_sample **now, struct hvctl_sample **before,
+		      __u64 start_ns, unsigned int n, unsigned int ms, const char *target);
 
 #endif /* _HVCTL_SAMPLE_H */

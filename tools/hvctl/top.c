@@ -246,7 +246,7 @@ int hvctl_top(const struct hvctl_args *args)
 {
 	unsigned int ms = args->interval_ms ?: DEFAULT_INTERVAL_MS, n;
 	bool clear = !(args->given & HVCTL_OPT_BATCH) && !args->json && isatty(STDOUT_FILENO);
-	struct hvctl_sample a, b, *now = &a, *before = &b, *t;
+	struct hvctl_sample a, b, *now = &a, *before = &b;
 	int ret = HVCTL_EXIT_ERROR;
 	__u64 start;
 
@@ -255,12 +255,7 @@ int hvctl_top(const struct hvctl_args *args)
 		goto out;
 	start = now->time_ns;
 	for (n = 1; !args->count || n <= args->count; n++) {
-		t = before;
-		before = now;
-		now = t;
-		hvctl_sample_free(now);
-		hvctl_sleep_until(start + n * (__u64)ms * 1000000ULL);
-		if (hvctl_sample(now, NULL))
+		if (hvctl_sample_next(&now, &before, start, n, ms, NULL))
 			goto out;
 		if (clear)
 			printf(CLEAR_SCREEN);
