@@ -232,22 +232,19 @@ elif [ "$HOST" != vmx ]; then
 			# -icount (Documentation/testing.rst); its scheduler
 			# tests run on the VMX host.
 			[ "$k" = 6.1 ] && continue
-			boot "$out/sched-$k.log" \
-				"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
-				--log "$out/sched-$k.log" --timeout 600 --cpus 2 --numa 2 \
-				--icount "$BENCH_ICOUNT_SHIFT" \
-				--append "hvtest.suite=sched hvtest.cpu_steal=1 hvtest.share_ms=12000 hvtest.expect=$SVM_EXPECT"
-			add_run "sched/$k" "sched-$k" sched
-			# Four LPs on two nodes: the balancer, NUMA placement
-			# and Table 3 with two VPs per LP. QEMU's round robin
-			# steals milliseconds from these CPUs, so the tests
-			# assert the counters only (hvtest.cpu_steal=1).
-			boot "$out/sched4-$k.log" \
-				"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" --initrd "$out/$k/initrd.gz" \
-				--log "$out/sched4-$k.log" --timeout 600 --cpus 4 --numa 2 \
-				--icount "$BENCH_ICOUNT_SHIFT" \
-				--append "hvtest.suite=sched hvtest.cpu_steal=1 hvtest.share_ms=12000 hvtest.expect=$SVM_EXPECT"
-			add_run "sched4/$k" "sched4-$k" sched
+			# Two LPs, then four on two nodes (the balancer, NUMA
+			# placement, Table 3 with two VPs per LP). QEMU's round
+			# robin steals milliseconds from these CPUs, so the
+			# tests assert the counters only (hvtest.cpu_steal=1).
+			for run in sched:2 sched4:4; do
+				l=${run%:*} c=${run#*:}
+				boot "$out/$l-$k.log" \
+					"$harness/run-qemu.sh" --kernel "$out/$k/vmlinuz" \
+					--initrd "$out/$k/initrd.gz" --log "$out/$l-$k.log" \
+					--timeout 600 --cpus "$c" --numa 2 --icount "$BENCH_ICOUNT_SHIFT" \
+					--append "hvtest.suite=sched hvtest.cpu_steal=1 hvtest.share_ms=12000 hvtest.expect=$SVM_EXPECT"
+				add_run "$l/$k" "$l-$k" sched
+			done
 		fi
 	done
 fi
