@@ -74,8 +74,9 @@ FIXTURE_TEARDOWN(sched)
  * other three, 5 ms of emulated time and more (Documentation/testing.rst).
  * There the guests' progress is no measure of their LP time, and a VP can
  * lose most of a period to the wait, so the progress comparison and the
- * per-period reservation check are printed, not asserted; the counters'
- * checks still are. Everywhere else, everything is asserted.
+ * reservation guarantee (each period, and over the 4 s) are printed, not
+ * asserted; the counters' other checks still are. Everywhere else,
+ * everything is asserted.
  */
 /* The value of hvtest.@key=N on the kernel command line, or @dflt. */
 static long cmdline_long(const char *key, long dflt)
@@ -463,7 +464,9 @@ TEST_F_TIMEOUT(sched, reservation_against_hogs, 120)
 	rate_hog = it_hog / ns_hog;
 	gu = 100.0 * (s[4].iters[0] - s[0].iters[0]) / rate_hog / (s[4].t - s[0].t);
 	ksft_print_msg("4 s: %.2f%% by hvcore's counters, %.2f%% by its own progress\n", hv, gu);
-	EXPECT_LE(39.5, hv);
+	/* Where the emulator steals LP time, the guarantee cannot hold: see host_steals(). */
+	if (!host_steals())
+		EXPECT_LE(39.5, hv);
 	EXPECT_PROGRESS(hv, gu, "counters %.2f%%, progress %.2f%%", hv, gu);
 	/* Its weight is 1 % of a hog's: beyond the reservation it gets little. */
 	EXPECT_GE(45.0, hv);
